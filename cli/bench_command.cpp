@@ -1,0 +1,33 @@
+#include <iostream>
+#include <memory>
+
+#include "bench/gpt_benchmark.h"
+#include "cli/commands.h"
+
+namespace tessera::cli {
+
+void add_bench_command(CLI::App& app, Action& action) {
+  CLI::App* bench = app.add_subcommand("bench", "Benchmarks");
+  bench->require_subcommand(1);
+  auto o = std::make_shared<bench::GptBenchOptions>();
+  CLI::App* gpt = bench->add_subcommand(
+      "gpt", "Train and time the GPT-2-style byte model of the PyTorch reference; prints one JSON line");
+  gpt->add_option("--config", o->config, "Model size: tiny (4x128, ctx 128, batch 16) or small (6x384, ctx 256, batch 8)")
+      ->check(CLI::IsMember({"tiny", "small"}))
+      ->capture_default_str();
+  gpt->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
+  gpt->add_option("--seed", o->seed, "Seed for initialization and batch sampling")->capture_default_str();
+  gpt->add_option("--warmup", o->warmup, "Steps excluded from timing")->capture_default_str();
+  gpt->add_option("--train-steps", o->train_steps, "Training steps, warm-up included")->capture_default_str();
+  gpt->add_option("--infer-steps", o->infer_steps, "Timed inference passes after warm-up")->capture_default_str();
+  gpt->add_option("--data", o->data, "Text file, or directory of files, to train on (bytes)")->capture_default_str();
+  gpt->add_option("--peak-gflops", o->peak_gflops, "Peak GFLOP/s that MFU is relative to")->capture_default_str();
+  gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();
+  gpt->add_option("--log-every", o->log_every, "Print the training loss every N steps to stderr (0: never)")
+      ->capture_default_str();
+  gpt->add_option("--resume", o->resume, "Continue from this checkpoint (parameters, optimizer, data order)");
+  gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps");
+  gpt->callback([o, &action] { action = [o] { std::cout << bench::run_gpt_benchmark(*o) << std::endl; }; });
+}
+
+}  // namespace tessera::cli

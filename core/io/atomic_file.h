@@ -1,0 +1,13 @@
+#pragma once
+// Outputs are written beside their final path and renamed into place, so a crash never leaves a
+// half-written checkpoint, forecast or report behind.
+#include <functional>
+#include <string>
+
+namespace tessera::io {
+
+// Calls write(temporary_path), fsyncs the result and renames it to `path`; on any exception the
+// temporary file is removed and the exception propagates.
+void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
+
+}  // namespace tessera::io

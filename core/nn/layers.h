@@ -1,0 +1,41 @@
+#pragma once
+// The basic layers: thin owners of parameters around one fused op each.
+#include "core/nn/module.h"
+#include "core/ops/ops.h"
+
+namespace tessera::nn {
+
+class Linear : public Module {
+ public:
+  Linear(int64_t in_features, int64_t out_features, bool bias = true);
+  Tensor forward(const Tensor& x, ops::Activation act = ops::Activation::none) const {
+    return ops::linear(x, weight, bias, act);
+  }
+  Tensor weight;  // [out, in]
+  Tensor bias;    // [out] or undefined
+};
+
+class Embedding : public Module {
+ public:
+  Embedding(int64_t num_embeddings, int64_t dim);
+  Tensor forward(const Tensor& indices) const { return ops::embedding(weight, indices); }
+  Tensor weight;  // [num_embeddings, dim]
+};
+
+enum class NormKind { layernorm, rmsnorm };
+NormKind norm_kind_from_name(const std::string& name);
+
+// LayerNorm (weight and bias) or RMSNorm (weight only), chosen by kind.
+class Norm : public Module {
+ public:
+  Norm(int64_t dim, NormKind kind = NormKind::layernorm, double eps = 1e-5);
+  Tensor forward(const Tensor& x) const;
+  Tensor weight;
+  Tensor bias;
+
+ private:
+  NormKind kind_;
+  double eps_;
+};
+
+}  // namespace tessera::nn

@@ -1,0 +1,40 @@
+#pragma once
+// Modules own named parameters and child modules; a parameter's full name is its module path,
+// e.g. "trunk/blocks/3/attn/qkv/weight", and that name is what checkpoints store.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tensor/tensor.h"
+
+namespace tessera::nn {
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  NamedTensors named_parameters() const;
+  std::vector<Tensor> parameters() const;
+  int64_t num_parameters() const;
+  void zero_grad();
+  // Training mode switches dropout on; evaluation mode off.
+  void set_training(bool on);
+  bool training() const { return training_; }
+
+ protected:
+  Tensor register_parameter(const std::string& name, Tensor value);
+  void register_module(const std::string& name, Module& child);
+
+ private:
+  void collect(const std::string& prefix, NamedTensors& out) const;
+  NamedTensors params_;
+  std::vector<std::pair<std::string, Module*>> children_;
+  bool training_ = true;
+};
+
+}  // namespace tessera::nn

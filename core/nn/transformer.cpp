@@ -1,0 +1,129 @@
+#include "core/nn/transformer.h"
+
+#include <cmath>
+
+#include "core/autograd/autograd.h"
+#include "core/util/error.h"
+
+namespace tessera::nn {
+
+PositionKind position_kind_from_name(const std::string& name) {
+  if (name == "learned") return PositionKind::learned;
+  if (name == "rope") return PositionKind::rope;
+  if (name == "none") return PositionKind::none;
+  throw ConfigError("", "unknown position '" + name + "' (allowed: learned, rope, none)");
+}
+
+ops::Activation activation_from_name(const std::string& name) {
+  if (name == "gelu_tanh") return ops::Activation::gelu_tanh;
+  if (name == "gelu_erf") return ops::Activation::gelu_erf;
+  if (name == "silu") return ops::Activation::silu;
+  throw ConfigError("", "unknown activation '" + name + "' (allowed: gelu_tanh, gelu_erf, silu)");
+}
+
+Tensor DropoutSource::apply(const Tensor& x) const {
+  if (p == 0.0 || !generator) return x;
+  const uint64_t offset = generator->reserve(static_cast<uint64_t>(x.numel()));
+  return ops::dropout(x, p, generator->seed(), offset);
+}
+
+Attention::Attention(const TrunkConfig& c)
+    : qkv(c.d_model, 3 * c.d_model, c.bias), proj(c.d_model, c.d_model, c.bias), n_head_(c.n_head),
+      rope_(c.position == PositionKind::rope), rope_theta_(c.rope_theta) {
+  if (c.n_head <= 0 || c.d_model % c.n_head != 0)
+    throw ConfigError("", "d_model " + std::to_string(c.d_model) + " is not divisible by n_head " + std::to_string(c.n_head));
+  register_module("qkv", qkv);
+  register_module("proj", proj);
+}
+
+Tensor Attention::forward(const Tensor& x, const Tokens& tokens, const Tensor& positions) const {
+  const int64_t B = x.size(0), T = x.size(1), D = x.size(2), Dh = D / n_head_;
+  // Q, K and V are strided views into the fused projection: no copies before the kernel.
+  Tensor fused = ops::reshape(qkv.forward(x), {B, T, 3 * n_head_, Dh});
+  Tensor q = ops::slice(fused, 2, 0, n_head_);
+  Tensor k = ops::slice(fused, 2, n_head_, 2 * n_head_);
+  Tensor v = ops::slice(fused, 2, 2 * n_head_, 3 * n_head_);
+  if (rope_) {
+    q = ops::rope(q, positions, rope_theta_);
+    k = ops::rope(k, positions, rope_theta_);
+  }
+  ops::AttentionOptions options;
+  options.causal = tokens.causal;
+  options.key_padding_mask = tokens.key_padding_mask;
+  options.bias = tokens.attn_bias;
+  Tensor y = ops::attention(q, k, v, options);
+  return proj.forward(ops::reshape(y, {B, T, D}));
+}
+
+MLP::MLP(const TrunkConfig& c)
+    : fc(c.d_model, c.mlp_hidden ? c.mlp_hidden : 4 * c.d_model, c.bias),
+      proj(c.mlp_hidden ? c.mlp_hidden : 4 * c.d_model, c.d_model, c.bias), activation_(c.activation) {
+  register_module("fc", fc);
+  register_module("proj", proj);
+}
+
+TransformerBlock::TransformerBlock(const TrunkConfig& c) : ln1(c.d_model, c.norm), attn(c), ln2(c.d_model, c.norm), mlp(c) {
+  register_module("ln1", ln1);
+  register_module("attn", attn);
+  register_module("ln2", ln2);
+  register_module("mlp", mlp);
+}
+
+Tensor TransformerBlock::forward(const Tensor& x, const Tokens& tokens, const Tensor& positions,
+                                 const DropoutSource& dropout) const {
+  Tensor h = ops::add(x, dropout.apply(attn.forward(ln1.forward(x), tokens, positions)));
+  return ops::add(h, dropout.apply(mlp.forward(ln2.forward(h))));
+}
+
+Trunk::Trunk(const TrunkConfig& c) : ln_f(c.d_model, c.norm), config_(c) {
+  if (c.d_model <= 0 || c.n_layer < 0 || c.n_head <= 0)
+    throw ConfigError("", "trunk sizes must be positive (d_model, n_layer, n_head)");
+  if (c.position == PositionKind::learned)
+    position_embedding = register_parameter("position_embedding", Tensor::zeros({c.max_positions, c.d_model}));
+  if (c.n_modalities > 0)
+    modality_embedding = register_parameter("modality_embedding", Tensor::zeros({c.n_modalities, c.d_model}));
+  for (int64_t i = 0; i < c.n_layer; ++i) {
+    blocks.push_back(std::make_unique<TransformerBlock>(c));
+    register_module("blocks/" + std::to_string(i), *blocks.back());
+  }
+  register_module("ln_f", ln_f);
+}
+
+Tensor Trunk::forward(const Tokens& tokens) const {
+  const Tensor& e = tokens.embeddings;
+  TESSERA_CHECK(e.dim() == 3 && e.size(2) == config_.d_model,
+                "trunk: embeddings must be [B, T, " + std::to_string(config_.d_model) + "], got " + shape_str(e.shape()));
+  const int64_t T = e.size(1);
+  Tensor positions = tokens.positions.defined() ? tokens.positions : Tensor::arange(T);
+  Tensor x = e;
+  if (config_.position == PositionKind::learned) {
+    TESSERA_CHECK(T <= config_.max_positions, "trunk: sequence of " + std::to_string(T) + " exceeds max_positions " +
+                                                  std::to_string(config_.max_positions));
+    x = ops::add(x, ops::embedding(position_embedding, positions));
+  }
+  if (tokens.modality >= 0) {
+    TESSERA_CHECK(tokens.modality < config_.n_modalities, "trunk: modality index out of range");
+    x = ops::add(x, ops::reshape(ops::slice(modality_embedding, 0, tokens.modality, tokens.modality + 1), {config_.d_model}));
+  }
+  const DropoutSource dropout{training() && config_.dropout > 0 ? &dropout_generator_ : nullptr, config_.dropout};
+  x = dropout.apply(x);
+  for (const auto& block : blocks) x = block->forward(x, tokens, positions, dropout);
+  return ln_f.forward(x);
+}
+
+void init_gpt2(Module& model, int64_t n_layer, Generator& generator) {
+  autograd::NoGradScope no_grad;
+  const double residual_std = 0.02 / std::sqrt(2.0 * static_cast<double>(n_layer));
+  auto ends_with = [](const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (auto& [name, p] : model.named_parameters()) {
+    if (p.dim() < 2) continue;  // biases stay zero, norm gains one
+    const bool residual = ends_with(name, "attn/proj/weight") || ends_with(name, "mlp/proj/weight");
+    const double std = residual ? residual_std : 0.02;
+    float* d = p.data<float>();
+    for (int64_t i = 0; i < p.numel(); ++i) d[i] = static_cast<float>(generator.normal() * std);
+  }
+}
+
+}  // namespace tessera::nn

@@ -1,0 +1,119 @@
+#include "core/autograd/autograd.h"
+#include "core/ops/cpu/activation_math.h"
+#include "core/ops/cpu/dispatch.h"
+#include "core/ops/cpu/gemm.h"
+#include "core/ops/ops.h"
+
+namespace tessera::ops {
+namespace {
+
+template <class T>
+inline T activate(Activation act, T x) {
+  switch (act) {
+    case Activation::gelu_tanh: return cpu::gelu_tanh(x);
+    case Activation::gelu_erf: return cpu::gelu_erf(x);
+    case Activation::silu: return cpu::silu(x);
+    case Activation::none: break;
+  }
+  return x;
+}
+
+template <class T>
+inline T activate_grad(Activation act, T x) {
+  switch (act) {
+    case Activation::gelu_tanh: return cpu::gelu_tanh_grad(x);
+    case Activation::gelu_erf: return cpu::gelu_erf_grad(x);
+    case Activation::silu: return cpu::silu_grad(x);
+    case Activation::none: break;
+  }
+  return T(1);
+}
+
+// Column sums of a [rows, cols] matrix, deterministic for a given thread count.
+template <class T>
+void column_sums(const T* g, int64_t rows, int64_t cols, T* out) {
+#pragma omp parallel for schedule(static) if (rows * cols > 65536)
+  for (int64_t c0 = 0; c0 < cols; c0 += 64) {
+    const int64_t c1 = std::min(cols, c0 + 64);
+    T acc[64] = {};
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = c0; c < c1; ++c) acc[c - c0] += g[r * cols + c];
+    for (int64_t c = c0; c < c1; ++c) out[c] = acc[c - c0];
+  }
+}
+
+}  // namespace
+
+Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in, Activation act) {
+  cpu::require_cpu(x_in, "linear");
+  Tensor x = contiguous(x_in).detach(), w = contiguous(weight_in).detach();
+  Tensor bias = bias_in.defined() ? contiguous(bias_in).detach() : Tensor();
+  TESSERA_CHECK(w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1),
+                "linear: input " + shape_str(x.shape()) + " does not fit weight " + shape_str(w.shape()));
+  TESSERA_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == w.size(0)), "linear: bias shape");
+  TESSERA_CHECK(x.dtype() == w.dtype(), "linear: dtypes differ");
+  const int64_t in_f = w.size(1), out_f = w.size(0), rows = x.numel() / in_f;
+  Shape out_shape = x.shape();
+  out_shape.back() = out_f;
+  Tensor out = Tensor::empty(out_shape, x.dtype());
+  Tensor pre = act == Activation::none ? out : Tensor::empty(out_shape, x.dtype());
+  cpu::dispatch_floating(x.dtype(), "linear", [&](auto tag) {
+    using T = decltype(tag);
+    T* pp = pre.data<T>();
+    T* po = out.data<T>();
+    cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, T(0), pp, out_f);
+    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
+    if (!pb && act == Activation::none) return;
+#pragma omp parallel for schedule(static) if (rows * out_f > 32768)
+    for (int64_t r = 0; r < rows; ++r) {
+      T* prow = pp + r * out_f;
+      T* orow = po + r * out_f;
+      if (pb)
+        for (int64_t c = 0; c < out_f; ++c) prow[c] += pb[c];
+      if (act != Activation::none)
+        for (int64_t c = 0; c < out_f; ++c) orow[c] = activate(act, prow[c]);
+    }
+  });
+  if (autograd::needs_graph({x_in, weight_in, bias_in})) {
+    Tensor saved_pre = act == Activation::none ? Tensor() : pre;
+    autograd::record(out, {x_in, weight_in, bias_in},
+                     [x, w, saved_pre, act, rows, in_f, out_f](std::vector<Tensor>& in, const Tensor& g_in) {
+      Tensor g = contiguous(g_in);
+      Tensor gp = g;
+      if (act != Activation::none) {
+        gp = Tensor::empty(g.shape(), g.dtype());
+        cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
+          using T = decltype(tag);
+          const T* pg = g.data<T>();
+          const T* pre = saved_pre.data<T>();
+          T* o = gp.data<T>();
+          const int64_t n = g.numel();
+#pragma omp parallel for schedule(static) if (n > 32768)
+          for (int64_t i = 0; i < n; ++i) o[i] = pg[i] * activate_grad(act, pre[i]);
+        });
+      }
+      cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
+        using T = decltype(tag);
+        const T* pg = gp.data<T>();
+        if (autograd::wants_grad(in, 0)) {
+          Tensor gx = Tensor::empty(x.shape(), x.dtype());
+          cpu::gemm(false, false, rows, in_f, out_f, T(1), pg, out_f, w.data<T>(), in_f, T(0), gx.data<T>(), in_f);
+          in[0].accumulate_grad(gx);
+        }
+        if (autograd::wants_grad(in, 1)) {
+          Tensor gw = Tensor::empty(w.shape(), w.dtype());
+          cpu::gemm(true, false, out_f, in_f, rows, T(1), pg, out_f, x.data<T>(), in_f, T(0), gw.data<T>(), in_f);
+          in[1].accumulate_grad(gw);
+        }
+        if (autograd::wants_grad(in, 2)) {
+          Tensor gb = Tensor::empty({out_f}, g.dtype());
+          column_sums(pg, rows, out_f, gb.data<T>());
+          in[2].accumulate_grad(gb);
+        }
+      });
+    });
+  }
+  return out;
+}
+
+}  // namespace tessera::ops

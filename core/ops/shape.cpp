@@ -1,0 +1,140 @@
+#include <cstring>
+#include <numeric>
+
+#include "core/autograd/autograd.h"
+#include "core/ops/ops.h"
+#include "core/util/error.h"
+
+namespace tessera::ops {
+namespace {
+
+int64_t wrap_dim(int64_t d, int64_t nd, const char* op) {
+  if (d < 0) d += nd;
+  TESSERA_CHECK(d >= 0 && d < nd, std::string(op) + ": dimension out of range");
+  return d;
+}
+
+}  // namespace
+
+Tensor contiguous(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  Tensor out = x.contiguous_copy();
+  if (autograd::needs_graph({x}))
+    autograd::record(out, {x}, [](std::vector<Tensor>& in, const Tensor& g) { autograd::add_grad(in, 0, g); });
+  return out;
+}
+
+Tensor reshape(const Tensor& x, Shape shape) {
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      TESSERA_CHECK(infer < 0, "reshape: more than one -1");
+      infer = static_cast<int64_t>(i);
+    } else {
+      known *= shape[i];
+    }
+  }
+  if (infer >= 0) shape[infer] = known ? x.numel() / known : 0;
+  TESSERA_CHECK(shape_numel(shape) == x.numel(),
+                "reshape: cannot view " + shape_str(x.shape()) + " as " + shape_str(shape));
+  Tensor src = contiguous(x);
+  Tensor out = src.as_strided(shape, contiguous_strides(shape), src.offset());
+  if (autograd::needs_graph({src})) {
+    Shape in_shape = src.shape();
+    autograd::record(out, {src}, [in_shape](std::vector<Tensor>& in, const Tensor& g) {
+      Tensor gc = g.is_contiguous() ? g : g.contiguous_copy();
+      autograd::add_grad(in, 0, gc.as_strided(in_shape, contiguous_strides(in_shape), gc.offset()));
+    });
+  }
+  return out;
+}
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  dim0 = wrap_dim(dim0, x.dim(), "transpose");
+  dim1 = wrap_dim(dim1, x.dim(), "transpose");
+  Shape shape = x.shape(), strides = x.strides();
+  std::swap(shape[dim0], shape[dim1]);
+  std::swap(strides[dim0], strides[dim1]);
+  Tensor out = x.as_strided(shape, strides, x.offset());
+  if (autograd::needs_graph({x}))
+    autograd::record(out, {x}, [dim0, dim1](std::vector<Tensor>& in, const Tensor& g) {
+      Shape s = g.shape(), st = g.strides();
+      std::swap(s[dim0], s[dim1]);
+      std::swap(st[dim0], st[dim1]);
+      autograd::add_grad(in, 0, g.as_strided(s, st, g.offset()));
+    });
+  return out;
+}
+
+Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
+  dim = wrap_dim(dim, x.dim(), "slice");
+  const int64_t n = x.size(dim);
+  if (start < 0) start += n;
+  if (end < 0) end += n;
+  end = std::min(end, n);
+  TESSERA_CHECK(step > 0 && start >= 0 && start <= end,
+                "slice: bad range " + std::to_string(start) + ":" + std::to_string(end) + " of " + std::to_string(n));
+  Shape shape = x.shape(), strides = x.strides();
+  shape[dim] = (end - start + step - 1) / step;
+  strides[dim] *= step;
+  Tensor out = x.as_strided(shape, strides, x.offset() + start * x.stride(dim));
+  if (autograd::needs_graph({x})) {
+    Shape in_shape = x.shape();
+    autograd::record(out, {x}, [=](std::vector<Tensor>& in, const Tensor& g) {
+      Tensor full = Tensor::zeros(in_shape, g.dtype());
+      Shape st = full.strides();
+      int64_t off = start * st[dim];
+      st[dim] *= step;
+      full.as_strided(g.shape(), st, off).copy_(g);
+      autograd::add_grad(in, 0, full);
+    });
+  }
+  return out;
+}
+
+Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
+  TESSERA_CHECK(!xs.empty(), "concat: no tensors");
+  dim = wrap_dim(dim, xs[0].dim(), "concat");
+  Shape shape = xs[0].shape();
+  shape[dim] = 0;
+  for (const Tensor& t : xs) {
+    TESSERA_CHECK(t.dim() == xs[0].dim() && t.dtype() == xs[0].dtype(), "concat: rank or dtype differs");
+    for (int64_t d = 0; d < t.dim(); ++d)
+      TESSERA_CHECK(d == dim || t.size(d) == xs[0].size(d),
+                    "concat: shapes " + shape_str(xs[0].shape()) + " and " + shape_str(t.shape()) + " differ off dim");
+    shape[dim] += t.size(dim);
+  }
+  Tensor out = Tensor::empty(shape, xs[0].dtype());
+  const int64_t outer = std::accumulate(shape.begin(), shape.begin() + dim, int64_t{1}, std::multiplies<>());
+  const int64_t inner = std::accumulate(shape.begin() + dim + 1, shape.end(), int64_t{1}, std::multiplies<>());
+  const size_t es = dtype_size(out.dtype());
+  char* dst = static_cast<char*>(out.raw_data());
+  std::vector<int64_t> widths;
+  int64_t col = 0;
+  for (const Tensor& t : xs) {
+    Tensor c = t.is_contiguous() ? t : t.contiguous_copy();
+    const int64_t w = t.size(dim) * inner;
+    const char* src = static_cast<const char*>(c.raw_data());
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(dst + (o * shape[dim] * inner + col) * es, src + o * w * es, w * es);
+    col += w;
+    widths.push_back(t.size(dim));
+  }
+  if (autograd::needs_graph(xs))
+    autograd::record(out, xs, [dim, widths](std::vector<Tensor>& in, const Tensor& g) {
+      int64_t start = 0;
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (in[i].requires_grad()) {
+          Tensor part = Tensor(g).detach();
+          Shape s = part.shape(), st = part.strides();
+          int64_t off = part.offset() + start * st[dim];
+          s[dim] = widths[i];
+          in[i].accumulate_grad(part.as_strided(s, st, off).contiguous_copy());
+        }
+        start += widths[i];
+      }
+    });
+  return out;
+}
+
+}  // namespace tessera::ops

@@ -1,0 +1,90 @@
+#include "core/optim/adamw.h"
+
+#include <cmath>
+
+#include "core/autograd/autograd.h"
+#include "core/util/error.h"
+
+namespace tessera::optim {
+
+AdamW::AdamW(nn::NamedTensors params, AdamWConfig config) : config_(config) {
+  for (auto& [name, p] : params) {
+    TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "AdamW: parameter " + name + " must be contiguous f32");
+    slots_.push_back({name, p, Tensor::zeros(p.shape()), Tensor::zeros(p.shape()), p.dim() >= 2});
+  }
+}
+
+void AdamW::step(double lr) {
+  ++steps_;
+  const double bc1 = 1.0 - std::pow(config_.beta1, static_cast<double>(steps_));
+  const double bc2 = 1.0 - std::pow(config_.beta2, static_cast<double>(steps_));
+  const float b1 = static_cast<float>(config_.beta1), b2 = static_cast<float>(config_.beta2);
+  const float step_size = static_cast<float>(lr / bc1);
+  const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
+  const float eps = static_cast<float>(config_.eps);
+  for (Slot& s : slots_) {
+    Tensor g = s.param.grad();
+    if (!g.defined()) continue;
+    const float decay = s.decay ? static_cast<float>(1.0 - lr * config_.weight_decay) : 1.0f;
+    float* p = s.param.data<float>();
+    float* m = s.m.data<float>();
+    float* v = s.v.data<float>();
+    const float* gd = g.data<float>();
+    const int64_t n = s.param.numel();
+#pragma omp parallel for simd schedule(static) if (n > 32768)
+    for (int64_t i = 0; i < n; ++i) {
+      p[i] *= decay;
+      m[i] = b1 * m[i] + (1.0f - b1) * gd[i];
+      v[i] = b2 * v[i] + (1.0f - b2) * gd[i] * gd[i];
+      p[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
+    }
+  }
+}
+
+void AdamW::zero_grad() {
+  for (Slot& s : slots_) s.param.zero_grad();
+}
+
+nn::NamedTensors AdamW::state() const {
+  nn::NamedTensors out;
+  for (const Slot& s : slots_) out.emplace_back("m/" + s.name, s.m);
+  for (const Slot& s : slots_) out.emplace_back("v/" + s.name, s.v);
+  return out;
+}
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+  double total = 0;
+  for (const Tensor& p : params) {
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    const float* d = g.data<float>();
+    double s = 0;
+    const int64_t n = g.numel();
+    for (int64_t i = 0; i < n; ++i) s += static_cast<double>(d[i]) * d[i];
+    total += s;
+  }
+  const double norm = std::sqrt(total);
+  if (max_norm > 0 && norm > max_norm) {
+    const float f = static_cast<float>(max_norm / (norm + 1e-6));
+    for (const Tensor& p : params) {
+      Tensor g = p.grad();
+      if (!g.defined()) continue;
+      // The gradient may alias another tensor's; give this parameter its own scaled copy.
+      Tensor scaled = g.contiguous_copy();
+      float* d = scaled.data<float>();
+      for (int64_t i = 0; i < scaled.numel(); ++i) d[i] *= f;
+      const_cast<Tensor&>(p).set_grad(scaled);
+    }
+  }
+  return norm;
+}
+
+double LrSchedule::at(int64_t step) const {
+  if (warmup_steps > 0 && step < warmup_steps)
+    return base_lr * static_cast<double>(step + 1) / static_cast<double>(warmup_steps);
+  if (total_steps <= warmup_steps) return base_lr;
+  const double progress = std::min(1.0, static_cast<double>(step - warmup_steps) / static_cast<double>(total_steps - warmup_steps));
+  return min_lr + 0.5 * (base_lr - min_lr) * (1.0 + std::cos(3.141592653589793 * progress));
+}
+
+}  // namespace tessera::optim

@@ -1,0 +1,37 @@
+#pragma once
+#include <cstddef>
+
+#include "core/tensor/device.h"
+
+namespace tessera {
+
+// Device memory provider. The CPU one is built in; a backend registers its own for its device type.
+class Allocator {
+ public:
+  virtual ~Allocator() = default;
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void deallocate(void* ptr, size_t bytes) = 0;
+};
+
+void register_allocator(DeviceType type, Allocator* allocator);
+Allocator& allocator_for(DeviceType type);
+
+// One reference-counted block of memory (shared between a tensor and its views).
+class Storage {
+ public:
+  Storage(size_t bytes, Device device);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data() const { return data_; }
+  size_t bytes() const { return bytes_; }
+  Device device() const { return device_; }
+
+ private:
+  void* data_ = nullptr;
+  size_t bytes_ = 0;
+  Device device_;
+};
+
+}  // namespace tessera
