@@ -90,8 +90,11 @@ bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 std::string read_string_attr(hid_t obj, const char* name, const std::string& path) {
   if (!has_attr(obj, name)) throw CheckpointError(path, std::string("missing attribute '") + name + "'");
   Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  // Read with the character set the file declares: HDF5 will not convert UTF-8 to ASCII.
+  Handle stored(attr.ok() ? H5Aget_type(attr.get()) : -1, H5Tclose);
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), stored.ok() ? H5Tget_cset(stored.get()) : H5T_CSET_UTF8);
   char* s = nullptr;
   check(attr.ok() ? H5Aread(attr.get(), type.get(), &s) : -1, path, std::string("cannot read attribute ") + name);
   std::string out = s ? s : "";

@@ -2,12 +2,14 @@
 // started from the same weights on the same batch, must give the same logits, loss, parameter
 // gradients and AdamW trajectory. Regenerate the fixture with that script.
 //
-// Criteria (both sides compute in float32, so only rounding-order differences are expected):
-//   logits      max |diff| <= 1e-4 * max |torch logit|   (relative to the tensor's scale, since
+// Criteria (both sides compute in float32, so only rounding-order differences are expected; the
+// observed errors are below 1e-6). They are ten times tighter than the 1e-4 / 1e-3 the project
+// asks for, because at those looser bounds an erf-GELU model still passed against tanh-GELU:
+//   logits      max |diff| <= 1e-5 * max |torch logit|   (relative to the tensor's scale, since
 //                                                       individual logits cross zero)
-//   loss        |diff| <= 1e-4 * |torch loss|
-//   gradients   per parameter, max |diff| <= 1e-3 * max |torch grad| of that parameter
-//   AdamW       each of the 10 losses, |diff| <= 1e-4 * |torch loss|
+//   loss        |diff| <= 1e-5 * |torch loss|
+//   gradients   per parameter, max |diff| <= 1e-5 * max |torch grad| of that parameter
+//   AdamW       each of the 10 losses, |diff| <= 1e-5 * |torch loss|
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -111,13 +113,13 @@ TEST_F(GptGolden, LogitsAndLossMatchTorch) {
   ASSERT_EQ(logits.shape(), expected.shape);
   const double logits_error = scaled_error(logits.to_doubles(), expected.values);
   std::printf("logits: max |diff| / max |logit| = %.3g\n", logits_error);
-  EXPECT_LE(logits_error, 1e-4);
+  EXPECT_LE(logits_error, 1e-5);
 
   const double expected_loss = read_array<double>(kFixture, "loss").values.at(0);
   const double loss = model.loss(tokens, targets).item();
   const double loss_error = std::abs(loss - expected_loss) / std::abs(expected_loss);
   std::printf("loss: %.7f vs torch %.7f, relative error %.3g\n", loss, expected_loss, loss_error);
-  EXPECT_LE(loss_error, 1e-4);
+  EXPECT_LE(loss_error, 1e-5);
 }
 
 TEST_F(GptGolden, GradientsMatchTorch) {
@@ -130,7 +132,7 @@ TEST_F(GptGolden, GradientsMatchTorch) {
     ASSERT_TRUE(p.grad().defined()) << "no gradient";
     ASSERT_EQ(p.grad().shape(), expected.shape);
     const double error = scaled_error(p.grad().to_doubles(), expected.values);
-    EXPECT_LE(error, 1e-3);
+    EXPECT_LE(error, 1e-5);
     if (error >= worst) {
       worst = error;
       worst_name = name;
@@ -149,7 +151,7 @@ TEST_F(GptGolden, AdamWLossesMatchTorch) {
     loss.backward();
     opt.step(1e-3);
     const double error = std::abs(loss.item() - expected.values[step]) / std::abs(expected.values[step]);
-    EXPECT_LE(error, 1e-4) << "step " << step << ": " << loss.item() << " vs torch " << expected.values[step];
+    EXPECT_LE(error, 1e-5) << "step " << step << ": " << loss.item() << " vs torch " << expected.values[step];
     worst = std::max(worst, error);
   }
   std::printf("adamw: %zu losses, worst relative error %.3g\n", expected.values.size(), worst);
