@@ -1,0 +1,42 @@
+#pragma once
+// Vectorizable float exp and tanh. libm's expf/tanhf are scalar calls that block vectorization
+// and dominated the softmax and GELU loops; these are branch-free (the compiler turns the
+// selects into blends) and accurate to a few ulp. The double versions stay on libm: f64 exists
+// for gradient checks, where accuracy is the point.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace tessera::cpu {
+
+inline float exp_fast(float x) {
+  // exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln2 / 2, Cephes polynomial for exp(r).
+  const float xc = x > 88.3762626647949f ? 88.3762626647949f : (x < -87.3365447504f ? -87.3365447504f : x);
+  const float t = xc * 1.44269504088896341f;
+  const int32_t n = static_cast<int32_t>(t + (t >= 0 ? 0.5f : -0.5f));
+  const float fn = static_cast<float>(n);
+  float r = xc - fn * 0.693359375f;
+  r = r - fn * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (n + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, 4);
+  const float y = p * scale;
+  // Below the clamp exp underflows: return exact zero so masked (-inf) scores get no weight.
+  return x < -87.3365447504f ? 0.0f : (x > 88.3762626647949f ? INFINITY : y);
+}
+inline double exp_fast(double x) { return std::exp(x); }
+
+inline float tanh_fast(float x) {
+  // tanh(x) = 1 - 2 / (exp(2x) + 1): saturates correctly at both ends.
+  return 1.0f - 2.0f / (exp_fast(2.0f * x) + 1.0f);
+}
+inline double tanh_fast(double x) { return std::tanh(x); }
+
+}  // namespace tessera::cpu
