@@ -141,7 +141,8 @@ CheckpointMeta read_meta(hid_t file, const std::string& path) {
   meta.config = read_string_attr(file, "config", path);
   meta.step = read_scalar_attr<int64_t>(file, "step", H5T_NATIVE_INT64, path);
   try {
-    for (auto& [name, v] : nlohmann::json::parse(read_string_attr(file, "rng_state", path)).items())
+    const nlohmann::json rng = nlohmann::json::parse(read_string_attr(file, "rng_state", path));
+    for (auto& [name, v] : rng.items())
       meta.rng.emplace(name, Generator(v.at(0).get<uint64_t>(), v.at(1).get<uint64_t>()));
   } catch (const nlohmann::json::exception&) {
     throw CheckpointError(path, "unreadable 'rng_state' attribute");
