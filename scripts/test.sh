@@ -12,4 +12,5 @@ filters=()
 if [ -n "${TESSERA_TEST_LABELS:-}" ]; then filters+=(-L "$TESSERA_TEST_LABELS"); fi
 if [ -n "${TESSERA_TEST_EXCLUDE:-}" ]; then filters+=(-LE "$TESSERA_TEST_EXCLUDE"); fi
 
-exec ctest --test-dir build --output-on-failure -j2 "${filters[@]}"
+# A filter that matches no test is an error, not a silent pass.
+exec ctest --test-dir build --output-on-failure --no-tests=error -j2 "${filters[@]}"

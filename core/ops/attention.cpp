@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,6 +17,7 @@ struct AttnDims {
   int64_t q_sb, q_st, k_sb, k_st, v_sb, v_st;  // batch and time strides of q, k, v
   int64_t bias_batch;                          // 0: no bias; 1 or B
   double scale;
+  bool causal;
 };
 
 void check_qkv(const Tensor& t, const char* what) {
@@ -29,7 +31,7 @@ AttnDims attention_dims(const Tensor& q, const Tensor& k, const Tensor& v, const
   check_qkv(k, "k");
   check_qkv(v, "v");
   AttnDims d{q.size(0), q.size(1), k.size(1), q.size(2), q.size(3), q.stride(0), q.stride(1),
-             k.stride(0), k.stride(1), v.stride(0), v.stride(1), 0, o.scale};
+             k.stride(0), k.stride(1), v.stride(0), v.stride(1), 0, o.scale, o.causal};
   TESSERA_CHECK(k.shape() == v.shape() && k.size(0) == d.B && k.size(2) == d.H && k.size(3) == d.Dh,
                 "attention: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) + ", v " + shape_str(v.shape()));
   TESSERA_CHECK(q.dtype() == k.dtype() && q.dtype() == v.dtype(), "attention: dtypes differ");
@@ -47,22 +49,42 @@ AttnDims attention_dims(const Tensor& q, const Tensor& k, const Tensor& v, const
   return d;
 }
 
-// Scores for one (batch, head): S = scale Q K^T + bias, masked to -inf, then softmax in place.
-template <class T>
-void attention_probs(const AttnDims& d, const T* q, const T* k, const T* bias, const uint8_t* pad, bool causal, T* p) {
-  cpu::gemm(false, true, d.Tq, d.Tk, d.Dh, static_cast<T>(d.scale), q, d.q_st, k, d.k_st, T(0), p, d.Tk);
-  const T ninf = -std::numeric_limits<T>::infinity();
+// Queries are processed in blocks. Under a causal mask a block only sees the keys up to its last
+// query, so the GEMMs skip the masked upper triangle (about 3/8 of the work with four blocks).
+struct QueryBlock {
+  int64_t q0, q1;  // query rows [q0, q1)
+  int64_t keys;    // keys [0, keys) are visible to some query of the block
+};
+
+template <class F>
+void for_each_query_block(const AttnDims& d, F&& f) {
   const int64_t shift = d.Tk - d.Tq;  // queries are the last Tq positions of the key sequence
-  for (int64_t i = 0; i < d.Tq; ++i) {
+  const int64_t block = d.causal ? std::max<int64_t>(32, (d.Tq + 3) / 4) : d.Tq;
+  for (int64_t q0 = 0; q0 < d.Tq; q0 += block) {
+    const int64_t q1 = std::min(d.Tq, q0 + block);
+    f(QueryBlock{q0, q1, d.causal ? std::clamp<int64_t>(q1 + shift, 0, d.Tk) : d.Tk});
+  }
+}
+
+// Probabilities for the rows of one block: P = softmax(scale Q K^T + bias) with masked keys at
+// -inf. Columns [visible, keys) of a row are exact zeros; columns past `keys` are never read.
+template <class T>
+void block_probs(const AttnDims& d, const QueryBlock& blk, const T* q, const T* k, const T* bias, const uint8_t* pad,
+                 T* p) {
+  const T ninf = -std::numeric_limits<T>::infinity();
+  const int64_t shift = d.Tk - d.Tq;
+  cpu::gemm(false, true, blk.q1 - blk.q0, blk.keys, d.Dh, static_cast<T>(d.scale), q + blk.q0 * d.q_st, d.q_st, k,
+            d.k_st, T(0), p + blk.q0 * d.Tk, d.Tk);
+  for (int64_t i = blk.q0; i < blk.q1; ++i) {
     T* row = p + i * d.Tk;
+    const int64_t visible = d.causal ? std::clamp<int64_t>(i + shift + 1, 0, d.Tk) : d.Tk;
     if (bias)
-      for (int64_t j = 0; j < d.Tk; ++j) row[j] += bias[i * d.Tk + j];
+      for (int64_t j = 0; j < visible; ++j) row[j] += bias[i * d.Tk + j];
     if (pad)
-      for (int64_t j = 0; j < d.Tk; ++j)
+      for (int64_t j = 0; j < visible; ++j)
         if (pad[j]) row[j] = ninf;
-    if (causal)
-      for (int64_t j = i + shift + 1; j < d.Tk; ++j) row[j] = ninf;
-    cpu::softmax_row(row, row, d.Tk);
+    cpu::softmax_row(row, row, visible);
+    for (int64_t j = visible; j < blk.keys; ++j) row[j] = T(0);
   }
 }
 
@@ -82,10 +104,20 @@ void attention_forward(const AttnDims& d, const Tensor& q, const Tensor& k, cons
     const int64_t b = bh / d.H, h = bh % d.H;
     T* p = pp + bh * tt;
     const T* bias = pbias ? pbias + ((d.bias_batch == 1 ? 0 : b) * d.H + h) * tt : nullptr;
-    attention_probs(d, pq + b * d.q_sb + h * d.Dh, pk + b * d.k_sb + h * d.Dh, bias, ppad ? ppad + b * d.Tk : nullptr,
-                    o.causal, p);
-    cpu::gemm(false, false, d.Tq, d.Dh, d.Tk, T(1), p, d.Tk, pv + b * d.v_sb + h * d.Dh, d.v_st, T(0),
-              po + b * d.Tq * hd + h * d.Dh, hd);
+    const T* qh = pq + b * d.q_sb + h * d.Dh;
+    const T* kh = pk + b * d.k_sb + h * d.Dh;
+    const T* vh = pv + b * d.v_sb + h * d.Dh;
+    T* oh = po + b * d.Tq * hd + h * d.Dh;
+    for_each_query_block(d, [&](const QueryBlock& blk) {
+      const int64_t rows = blk.q1 - blk.q0;
+      if (blk.keys == 0) {  // nothing visible: zero output rows
+        for (int64_t i = blk.q0; i < blk.q1; ++i) std::fill_n(oh + i * hd, d.Dh, T(0));
+        return;
+      }
+      block_probs(d, blk, qh, kh, bias, ppad ? ppad + b * d.Tk : nullptr, p);
+      cpu::gemm(false, false, rows, d.Dh, blk.keys, T(1), p + blk.q0 * d.Tk, d.Tk, vh, d.v_st, T(0),
+                oh + blk.q0 * hd, hd);
+    });
   }
 }
 
@@ -116,12 +148,31 @@ void attention_backward(const AttnDims& d, const Tensor& q, const Tensor& k, con
       const T* qh = pq + b * d.q_sb + h * d.Dh;
       const T* kh = pk + b * d.k_sb + h * d.Dh;
       const T* vh = pv + b * d.v_sb + h * d.Dh;
+      T* dq = oq + b * d.Tq * hd + h * d.Dh;
+      T* dk = ok + b * d.Tk * hd + h * d.Dh;
+      T* dv = ov + b * d.Tk * hd + h * d.Dh;
       T* ds = ods ? ods + bh * tt : scratch.data();
-      cpu::gemm(true, false, d.Tk, d.Dh, d.Tq, T(1), p, d.Tk, go, hd, T(0), ov + b * d.Tk * hd + h * d.Dh, hd);
-      cpu::gemm(false, true, d.Tq, d.Tk, d.Dh, T(1), go, hd, vh, d.v_st, T(0), ds, d.Tk);
-      for (int64_t i = 0; i < d.Tq; ++i) cpu::softmax_row_backward(p + i * d.Tk, ds + i * d.Tk, ds + i * d.Tk, d.Tk);
-      cpu::gemm(false, false, d.Tq, d.Dh, d.Tk, sc, ds, d.Tk, kh, d.k_st, T(0), oq + b * d.Tq * hd + h * d.Dh, hd);
-      cpu::gemm(true, false, d.Tk, d.Dh, d.Tq, sc, ds, d.Tk, qh, d.q_st, T(0), ok + b * d.Tk * hd + h * d.Dh, hd);
+      // dK and dV collect contributions from every query block.
+      for (int64_t j = 0; j < d.Tk; ++j) {
+        std::fill_n(dk + j * hd, d.Dh, T(0));
+        std::fill_n(dv + j * hd, d.Dh, T(0));
+      }
+      if (ods) std::fill_n(ds, tt, T(0));
+      for_each_query_block(d, [&](const QueryBlock& blk) {
+        const int64_t rows = blk.q1 - blk.q0;
+        if (blk.keys == 0) {
+          for (int64_t i = blk.q0; i < blk.q1; ++i) std::fill_n(dq + i * hd, d.Dh, T(0));
+          return;
+        }
+        const T* pb = p + blk.q0 * d.Tk;
+        T* dsb = ds + blk.q0 * d.Tk;
+        cpu::gemm(true, false, blk.keys, d.Dh, rows, T(1), pb, d.Tk, go + blk.q0 * hd, hd, T(1), dv, hd);
+        cpu::gemm(false, true, rows, blk.keys, d.Dh, T(1), go + blk.q0 * hd, hd, vh, d.v_st, T(0), dsb, d.Tk);
+        for (int64_t i = 0; i < rows; ++i)
+          cpu::softmax_row_backward(pb + i * d.Tk, dsb + i * d.Tk, dsb + i * d.Tk, blk.keys);
+        cpu::gemm(false, false, rows, d.Dh, blk.keys, sc, dsb, d.Tk, kh, d.k_st, T(0), dq + blk.q0 * hd, hd);
+        cpu::gemm(true, false, blk.keys, d.Dh, rows, sc, dsb, d.Tk, qh + blk.q0 * d.q_st, d.q_st, T(1), dk, hd);
+      });
     }
   }
 }

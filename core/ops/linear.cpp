@@ -2,31 +2,29 @@
 #include "core/ops/cpu/activation_math.h"
 #include "core/ops/cpu/dispatch.h"
 #include "core/ops/cpu/gemm.h"
+#include "core/ops/cpu/simd.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
 namespace {
 
-template <class T>
-inline T activate(Activation act, T x) {
-  switch (act) {
-    case Activation::gelu_tanh: return cpu::gelu_tanh(x);
-    case Activation::gelu_erf: return cpu::gelu_erf(x);
-    case Activation::silu: return cpu::silu(x);
-    case Activation::none: break;
+// pre += bias (per row); out = act(pre), over a block of rows.
+template <class T, Activation A>
+TESSERA_SIMD_CLONES void epilogue_rows(T* pre, T* out, const T* bias, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) {
+    T* prow = pre + r * cols;
+    T* orow = out + r * cols;
+    if (bias)
+      for (int64_t c = 0; c < cols; ++c) prow[c] += bias[c];
+    if constexpr (A != Activation::none)
+      for (int64_t c = 0; c < cols; ++c) orow[c] = cpu::activate<T, A>(prow[c]);
   }
-  return x;
 }
 
-template <class T>
-inline T activate_grad(Activation act, T x) {
-  switch (act) {
-    case Activation::gelu_tanh: return cpu::gelu_tanh_grad(x);
-    case Activation::gelu_erf: return cpu::gelu_erf_grad(x);
-    case Activation::silu: return cpu::silu_grad(x);
-    case Activation::none: break;
-  }
-  return T(1);
+// grad_pre = grad_out * act'(pre), over a block of elements.
+template <class T, Activation A>
+TESSERA_SIMD_CLONES void epilogue_backward(const T* grad_out, const T* pre, T* grad_pre, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) grad_pre[i] = grad_out[i] * cpu::activate_grad<T, A>(pre[i]);
 }
 
 // Column sums of a [rows, cols] matrix, deterministic for a given thread count.
@@ -64,15 +62,11 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
     cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, T(0), pp, out_f);
     const T* pb = bias.defined() ? bias.data<T>() : nullptr;
     if (!pb && act == Activation::none) return;
-#pragma omp parallel for schedule(static) if (rows * out_f > 32768)
-    for (int64_t r = 0; r < rows; ++r) {
-      T* prow = pp + r * out_f;
-      T* orow = po + r * out_f;
-      if (pb)
-        for (int64_t c = 0; c < out_f; ++c) prow[c] += pb[c];
-      if (act != Activation::none)
-        for (int64_t c = 0; c < out_f; ++c) orow[c] = activate(act, prow[c]);
-    }
+    cpu::dispatch_activation(act, [&](auto a) {
+      cpu::parallel_for(rows, 32768 / out_f, [&](int64_t r0, int64_t r1) {
+        epilogue_rows<T, decltype(a)::value>(pp + r0 * out_f, po + r0 * out_f, pb, r1 - r0, out_f);
+      });
+    });
   });
   if (autograd::needs_graph({x_in, weight_in, bias_in})) {
     Tensor saved_pre = act == Activation::none ? Tensor() : pre;
@@ -87,9 +81,11 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
           const T* pg = g.data<T>();
           const T* pre = saved_pre.data<T>();
           T* o = gp.data<T>();
-          const int64_t n = g.numel();
-#pragma omp parallel for schedule(static) if (n > 32768)
-          for (int64_t i = 0; i < n; ++i) o[i] = pg[i] * activate_grad(act, pre[i]);
+          cpu::dispatch_activation(act, [&](auto a) {
+            cpu::parallel_for(g.numel(), 32768, [&](int64_t i0, int64_t i1) {
+              epilogue_backward<T, decltype(a)::value>(pg + i0, pre + i0, o + i0, i1 - i0);
+            });
+          });
         });
       }
       cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {

@@ -2,10 +2,59 @@
 
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cpu/simd.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
 namespace {
+
+// Forward over a block of rows: y = (x - mean) * rstd * gamma (+ beta); saves mean and rstd.
+template <class T>
+TESSERA_SIMD_CLONES void normalize_rows(const T* x, const T* gamma, const T* beta, T* y, T* mean, T* rstd,
+                                        int64_t rows, int64_t d, T eps, bool centered) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * d;
+    T m = 0;
+    if (centered) {
+#pragma omp simd reduction(+ : m)
+      for (int64_t i = 0; i < d; ++i) m += xr[i];
+      m /= static_cast<T>(d);
+    }
+    T v = 0;
+#pragma omp simd reduction(+ : v)
+    for (int64_t i = 0; i < d; ++i) v += (xr[i] - m) * (xr[i] - m);
+    const T rs = T(1) / std::sqrt(v / static_cast<T>(d) + eps);
+    T* yr = y + r * d;
+    if (beta) {
+      for (int64_t i = 0; i < d; ++i) yr[i] = (xr[i] - m) * rs * gamma[i] + beta[i];
+    } else {
+      for (int64_t i = 0; i < d; ++i) yr[i] = (xr[i] - m) * rs * gamma[i];
+    }
+    mean[r] = m;
+    rstd[r] = rs;
+  }
+}
+
+// dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * gamma, over a block.
+template <class T>
+TESSERA_SIMD_CLONES void normalize_rows_backward(const T* x, const T* g, const T* gamma, const T* mean,
+                                                 const T* rstd, T* dx, int64_t rows, int64_t d, bool centered) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * d;
+    const T* gr = g + r * d;
+    const T m = mean[r], rs = rstd[r];
+    T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+    for (int64_t i = 0; i < d; ++i) {
+      const T dxh = gr[i] * gamma[i];
+      sum_g += dxh;
+      sum_gx += dxh * (xr[i] - m) * rs;
+    }
+    const T mg = centered ? sum_g / static_cast<T>(d) : T(0), mgx = sum_gx / static_cast<T>(d);
+    T* o = dx + r * d;
+    for (int64_t i = 0; i < d; ++i) o[i] = rs * (gr[i] * gamma[i] - mg - (xr[i] - m) * rs * mgx);
+  }
+}
 
 // LayerNorm (centered) and RMSNorm (not centered, no beta) share one kernel: xhat = (x - mean) * rstd,
 // y = xhat * gamma (+ beta), with mean = 0 for RMSNorm.
@@ -21,28 +70,11 @@ Tensor normalize(const Tensor& x_in, const Tensor& gamma_in, const Tensor& beta_
   Tensor mean = Tensor::empty({rows}, x.dtype()), rstd = Tensor::empty({rows}, x.dtype());
   cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
     using T = decltype(tag);
-    const T* px = x.data<T>();
-    const T* pg = gamma.data<T>();
     const T* pb = beta.defined() ? beta.data<T>() : nullptr;
-    T* po = out.data<T>();
-    T* pm = mean.data<T>();
-    T* pr = rstd.data<T>();
-#pragma omp parallel for schedule(static) if (rows * d > 16384)
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* xr = px + r * d;
-      T m = 0;
-      if (centered) {
-        for (int64_t i = 0; i < d; ++i) m += xr[i];
-        m /= static_cast<T>(d);
-      }
-      T v = 0;
-      for (int64_t i = 0; i < d; ++i) v += (xr[i] - m) * (xr[i] - m);
-      const T rs = T(1) / std::sqrt(v / static_cast<T>(d) + static_cast<T>(eps));
-      T* yr = po + r * d;
-      for (int64_t i = 0; i < d; ++i) yr[i] = (xr[i] - m) * rs * pg[i] + (pb ? pb[i] : T(0));
-      pm[r] = m;
-      pr[r] = rs;
-    }
+    cpu::parallel_for(rows, 16384 / d, [&](int64_t r0, int64_t r1) {
+      normalize_rows(x.data<T>() + r0 * d, gamma.data<T>(), pb, out.data<T>() + r0 * d, mean.data<T>() + r0,
+                     rstd.data<T>() + r0, r1 - r0, d, static_cast<T>(eps), centered);
+    });
   });
   if (autograd::needs_graph({x_in, gamma_in, beta_in})) {
     autograd::record(out, {x_in, gamma_in, beta_in},
@@ -57,23 +89,10 @@ Tensor normalize(const Tensor& x_in, const Tensor& gamma_in, const Tensor& beta_
         const T* pr = rstd.data<T>();
         if (autograd::wants_grad(in, 0)) {
           Tensor gx = Tensor::empty(x.shape(), x.dtype());
-          T* o = gx.data<T>();
-#pragma omp parallel for schedule(static) if (rows * d > 16384)
-          for (int64_t r = 0; r < rows; ++r) {
-            const T* xr = px + r * d;
-            const T* gr = pg + r * d;
-            T sum_g = 0, sum_gx = 0;
-            for (int64_t i = 0; i < d; ++i) {
-              const T dxh = gr[i] * gm[i];
-              sum_g += dxh;
-              sum_gx += dxh * (xr[i] - pm[r]) * pr[r];
-            }
-            const T mg = centered ? sum_g / static_cast<T>(d) : T(0), mgx = sum_gx / static_cast<T>(d);
-            for (int64_t i = 0; i < d; ++i) {
-              const T xh = (xr[i] - pm[r]) * pr[r];
-              o[r * d + i] = pr[r] * (gr[i] * gm[i] - mg - xh * mgx);
-            }
-          }
+          cpu::parallel_for(rows, 16384 / d, [&](int64_t r0, int64_t r1) {
+            normalize_rows_backward(px + r0 * d, pg + r0 * d, gm, pm + r0, pr + r0, gx.data<T>() + r0 * d, r1 - r0, d,
+                                    centered);
+          });
           in[0].accumulate_grad(gx);
         }
         const bool want_gamma = autograd::wants_grad(in, 1), want_beta = autograd::wants_grad(in, 2);

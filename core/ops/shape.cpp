@@ -81,12 +81,11 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
   if (autograd::needs_graph({x})) {
     Shape in_shape = x.shape();
     autograd::record(out, {x}, [=](std::vector<Tensor>& in, const Tensor& g) {
-      Tensor full = Tensor::zeros(in_shape, g.dtype());
-      Shape st = full.strides();
-      int64_t off = start * st[dim];
+      if (!in[0].requires_grad()) return;
+      Shape st = contiguous_strides(in_shape);
+      const int64_t off = start * st[dim];
       st[dim] *= step;
-      full.as_strided(g.shape(), st, off).copy_(g);
-      autograd::add_grad(in, 0, full);
+      in[0].accumulate_grad_window(g, st, off);
     });
   }
   return out;

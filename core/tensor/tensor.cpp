@@ -196,55 +196,84 @@ void Tensor::fill_(double value) {
   }
 }
 
-void Tensor::copy_(const Tensor& src) {
-  if (src.shape() != shape() && !(src.numel() == numel() && is_contiguous() && src.is_contiguous()))
-    throw ShapeError("copy_: " + shape_str(src.shape()) + " into " + shape_str(shape()));
-  if (src.dtype() != dtype())
-    throw ShapeError(std::string("copy_: dtype ") + dtype_name(src.dtype()) + " into " + dtype_name(dtype()));
-  const size_t es = dtype_size(dtype());
-  char* dst = static_cast<char*>(raw_data());
-  const char* s = static_cast<const char*>(src.raw_data());
-  if (is_contiguous() && src.is_contiguous()) {
-    std::memcpy(dst, s, nbytes());
+namespace {
+
+// Visits two same-shaped strided layouts row by row (the innermost dimension), calling
+// f(dst_offset, src_offset, length, dst_step, src_step) in elements.
+template <class F>
+void walk_rows(const Shape& shape, const Shape& dst_strides, const Shape& src_strides, F&& f) {
+  if (shape.empty()) {
+    f(0, 0, 1, 1, 1);
     return;
   }
-  // Walk both layouts together; copy the innermost rows as blocks when both are packed there.
-  const Shape& sh = shape();
-  const bool rows = dim() > 0 && src.strides().back() == 1 && strides().back() == 1;
-  const int64_t nd = dim() - (rows ? 1 : 0);
-  const size_t block = (rows ? sh.back() : 1) * es;
-  const int64_t count = shape_numel(Shape(sh.begin(), sh.begin() + nd));
+  const int64_t nd = static_cast<int64_t>(shape.size()) - 1;
+  const int64_t len = shape.back();
+  const int64_t rows = shape_numel(Shape(shape.begin(), shape.end() - 1));
+  if (len == 0) return;
   std::vector<int64_t> idx(nd, 0);
   int64_t so = 0, dof = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    std::memcpy(dst + dof * es, s + so * es, block);
+  for (int64_t r = 0; r < rows; ++r) {
+    f(dof, so, len, dst_strides.back(), src_strides.back());
     for (int64_t d = nd - 1; d >= 0; --d) {
-      if (++idx[d] < sh[d]) {
-        so += src.strides()[d];
-        dof += strides()[d];
+      if (++idx[d] < shape[d]) {
+        so += src_strides[d];
+        dof += dst_strides[d];
         break;
       }
-      so -= src.strides()[d] * (sh[d] - 1);
-      dof -= strides()[d] * (sh[d] - 1);
+      so -= src_strides[d] * (shape[d] - 1);
+      dof -= dst_strides[d] * (shape[d] - 1);
       idx[d] = 0;
     }
   }
 }
 
+template <class T>
+void add_rows(T* dst, const T* src, const Shape& shape, const Shape& dst_strides, const Shape& src_strides) {
+  walk_rows(shape, dst_strides, src_strides, [&](int64_t d, int64_t s, int64_t n, int64_t ds, int64_t ss) {
+    if (ds == 1 && ss == 1) {
+#pragma omp simd
+      for (int64_t i = 0; i < n; ++i) dst[d + i] += src[s + i];
+    } else {
+      for (int64_t i = 0; i < n; ++i) dst[d + i * ds] += src[s + i * ss];
+    }
+  });
+}
+
+}  // namespace
+
+void Tensor::copy_(const Tensor& src) {
+  if (src.dtype() != dtype())
+    throw ShapeError(std::string("copy_: dtype ") + dtype_name(src.dtype()) + " into " + dtype_name(dtype()));
+  if (is_contiguous() && src.is_contiguous() && src.numel() == numel()) {
+    std::memcpy(raw_data(), src.raw_data(), nbytes());
+    return;
+  }
+  if (src.shape() != shape()) throw ShapeError("copy_: " + shape_str(src.shape()) + " into " + shape_str(shape()));
+  const size_t es = dtype_size(dtype());
+  char* dst = static_cast<char*>(raw_data());
+  const char* s = static_cast<const char*>(src.raw_data());
+  walk_rows(shape(), strides(), src.strides(), [&](int64_t d, int64_t so, int64_t n, int64_t ds, int64_t ss) {
+    if (ds == 1 && ss == 1) {
+      std::memcpy(dst + d * es, s + so * es, n * es);
+    } else {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(dst + (d + i * ds) * es, s + (so + i * ss) * es, es);
+    }
+  });
+}
+
 void Tensor::add_(const Tensor& other) {
-  if (other.shape() != shape() || other.dtype() != dtype() || !is_contiguous() || !other.is_contiguous())
+  if (other.shape() != shape() || other.dtype() != dtype())
     throw ShapeError("add_: " + shape_str(other.shape()) + " into " + shape_str(shape()));
   const int64_t n = numel();
-  if (dtype() == DType::f32) {
+  if (dtype() == DType::f32 && is_contiguous() && other.is_contiguous()) {
     float* a = data<float>();
     const float* b = other.data<float>();
 #pragma omp parallel for simd if (n > 65536) schedule(static)
     for (int64_t i = 0; i < n; ++i) a[i] += b[i];
+  } else if (dtype() == DType::f32) {
+    add_rows(data<float>(), other.data<float>(), shape(), strides(), other.strides());
   } else if (dtype() == DType::f64) {
-    double* a = data<double>();
-    const double* b = other.data<double>();
-#pragma omp parallel for simd if (n > 65536) schedule(static)
-    for (int64_t i = 0; i < n; ++i) a[i] += b[i];
+    add_rows(data<double>(), other.data<double>(), shape(), strides(), other.strides());
   } else {
     throw ShapeError(std::string("add_ on dtype ") + dtype_name(dtype()));
   }
@@ -259,6 +288,21 @@ Tensor& Tensor::set_requires_grad(bool value) {
 void Tensor::set_grad(const Tensor& g) {
   impl_->grad = g.impl_ptr();
   impl_->grad_owned = false;
+}
+
+Tensor Tensor::owned_grad() {
+  if (!impl_->grad) {
+    impl_->grad = zeros(shape(), dtype(), device()).impl_ptr();
+  } else if (!impl_->grad_owned) {
+    impl_->grad = Tensor(impl_->grad).contiguous_copy().impl_ptr();
+  }
+  impl_->grad_owned = true;
+  return Tensor(impl_->grad);
+}
+
+void Tensor::accumulate_grad_window(const Tensor& g, const Shape& strides, int64_t offset) {
+  Tensor grad = owned_grad();
+  grad.as_strided(g.shape(), strides, grad.offset() + offset).add_(g);
 }
 
 void Tensor::accumulate_grad(const Tensor& g) {

@@ -98,8 +98,8 @@ class Tensor {
   Tensor to(DType dtype) const;    // converted copy (same dtype: a copy too)
   Tensor detach() const;           // shares storage, no autograd history
   void fill_(double value);
-  void copy_(const Tensor& src);   // same numel and dtype; strides may differ
-  void add_(const Tensor& other);  // same shape and dtype, contiguous
+  void copy_(const Tensor& src);   // same shape (or both contiguous, same numel) and dtype
+  void add_(const Tensor& other);  // same shape and dtype; any strides
   bool same_storage(const Tensor& other) const { return impl_->storage == other.impl_->storage; }
 
   // autograd
@@ -111,6 +111,9 @@ class Tensor {
   void zero_grad() { impl_->grad.reset(); impl_->grad_owned = false; }
   // Adds g to this tensor's gradient; used by backward functions.
   void accumulate_grad(const Tensor& g);
+  // Adds g into the window (strides, offset, in elements, of a contiguous tensor of this shape)
+  // of this tensor's gradient: the backward of a view, without a full-size temporary.
+  void accumulate_grad_window(const Tensor& g, const Shape& strides, int64_t offset);
   // Reverse-mode pass from this scalar (or from this tensor with the given output gradient).
   void backward(const Tensor& grad_output = Tensor()) const;
 
@@ -119,6 +122,7 @@ class Tensor {
 
  private:
   static void check_count(size_t given, int64_t expected);
+  Tensor owned_grad();  // the gradient buffer, allocated (zeros) or un-aliased as needed
   void check_dtype(DType expected) const;
   std::shared_ptr<TensorImpl> impl_;
 };

@@ -633,6 +633,25 @@ std::vector<OpCase> build_table() {
     c.Tq = 2;
     c.Tk = 4;
   }));
+  // Longer than one query block (32 rows): exercises the causal block skipping, with a padded
+  // key and a bias whose gradient must stay zero in the skipped triangle.
+  rows.push_back(attention_case("attention_causal_query_blocks", [](AttnCase& c) {
+    c.B = 1;
+    c.H = 1;
+    c.Dh = 2;
+    c.Tq = c.Tk = 70;
+    c.causal = true;
+    c.key_padding = true;
+    c.bias_batch = 1;
+  }));
+  rows.push_back(attention_case("attention_causal_query_blocks_fewer_queries", [](AttnCase& c) {
+    c.B = 1;
+    c.H = 1;
+    c.Dh = 2;
+    c.Tq = 40;
+    c.Tk = 75;
+    c.causal = true;
+  }));
   rows.push_back(attention_case("attention_fused_qkv_slices", [](AttnCase& c) {
     c.fused_qkv = true;
     c.causal = true;

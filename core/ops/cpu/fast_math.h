@@ -3,6 +3,7 @@
 // and dominated the softmax and GELU loops; these are branch-free (the compiler turns the
 // selects into blends) and accurate to a few ulp. The double versions stay on libm: f64 exists
 // for gradient checks, where accuracy is the point.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -11,10 +12,11 @@ namespace tessera::cpu {
 
 inline float exp_fast(float x) {
   // exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln2 / 2, Cephes polynomial for exp(r).
-  const float xc = x > 88.3762626647949f ? 88.3762626647949f : (x < -87.3365447504f ? -87.3365447504f : x);
-  const float t = xc * 1.44269504088896341f;
-  const int32_t n = static_cast<int32_t>(t + (t >= 0 ? 0.5f : -0.5f));
-  const float fn = static_cast<float>(n);
+  // n is rounded by adding 1.5 * 2^23 (its integer then sits in the low mantissa bits): a
+  // float-to-int conversion here kept GCC from vectorizing the AVX clones.
+  const float xc = std::min(std::max(x, -87.3365447504f), 88.3762626647949f);
+  const float shifted = xc * 1.44269504088896341f + 12582912.0f;
+  const float fn = shifted - 12582912.0f;
   float r = xc - fn * 0.693359375f;
   r = r - fn * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -24,12 +26,13 @@ inline float exp_fast(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const int32_t bits = (n + 127) << 23;
+  int32_t n;
+  std::memcpy(&n, &shifted, 4);
+  const int32_t bits = (n - 0x4B400000 + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, 4);
-  const float y = p * scale;
-  // Below the clamp exp underflows: return exact zero so masked (-inf) scores get no weight.
-  return x < -87.3365447504f ? 0.0f : (x > 88.3762626647949f ? INFINITY : y);
+  // Below the clamp exp underflows: exact zero, so masked (-inf) scores get no weight.
+  return x < -87.3365447504f ? 0.0f : p * scale;
 }
 inline double exp_fast(double x) { return std::exp(x); }
 

@@ -5,12 +5,13 @@
 #include <limits>
 
 #include "core/ops/cpu/fast_math.h"
+#include "core/ops/cpu/simd.h"
 
 namespace tessera::cpu {
 
 // y = softmax(x) over n entries; a row of all -inf gives zeros. Returns log-sum-exp.
 template <class T>
-inline T softmax_row(const T* x, T* y, int64_t n) {
+TESSERA_SIMD_CLONES inline T softmax_row(const T* x, T* y, int64_t n) {
   T mx = -std::numeric_limits<T>::infinity();
 #pragma omp simd reduction(max : mx)
   for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
@@ -32,7 +33,7 @@ inline T softmax_row(const T* x, T* y, int64_t n) {
 
 // dx = y * (dy - sum(dy * y))
 template <class T>
-inline void softmax_row_backward(const T* y, const T* dy, T* dx, int64_t n) {
+TESSERA_SIMD_CLONES inline void softmax_row_backward(const T* y, const T* dy, T* dx, int64_t n) {
   T dot = 0;
 #pragma omp simd reduction(+ : dot)
   for (int64_t i = 0; i < n; ++i) dot += dy[i] * y[i];
