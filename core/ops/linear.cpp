@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/activation_math.h"
 #include "core/ops/cpu/dispatch.h"
@@ -8,23 +10,11 @@
 namespace tessera::ops {
 namespace {
 
-// pre += bias (per row); out = act(pre), over a block of rows.
-template <class T, Activation A>
-TESSERA_SIMD_CLONES void epilogue_rows(T* pre, T* out, const T* bias, int64_t rows, int64_t cols) {
-  for (int64_t r = 0; r < rows; ++r) {
-    T* prow = pre + r * cols;
-    T* orow = out + r * cols;
-    if (bias)
-      for (int64_t c = 0; c < cols; ++c) prow[c] += bias[c];
-    if constexpr (A != Activation::none)
-      for (int64_t c = 0; c < cols; ++c) orow[c] = cpu::activate<T, A>(prow[c]);
-  }
-}
-
-// grad_pre = grad_out * act'(pre), over a block of elements.
-template <class T, Activation A>
-TESSERA_SIMD_CLONES void epilogue_backward(const T* grad_out, const T* pre, T* grad_pre, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) grad_pre[i] = grad_out[i] * cpu::activate_grad<T, A>(pre[i]);
+// Each row of a block starts as the bias, so the GEMM can accumulate onto it (beta = 1): that
+// spares the BLAS its zeroing pass over the output and us a separate bias pass.
+template <class T>
+void fill_rows_with_bias(T* out, const T* bias, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) std::copy(bias, bias + cols, out + r * cols);
 }
 
 // Column sums of a [rows, cols] matrix, deterministic for a given thread count.
@@ -59,14 +49,13 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
     using T = decltype(tag);
     T* pp = pre.data<T>();
     T* po = out.data<T>();
-    cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, T(0), pp, out_f);
     const T* pb = bias.defined() ? bias.data<T>() : nullptr;
-    if (!pb && act == Activation::none) return;
-    cpu::dispatch_activation(act, [&](auto a) {
-      cpu::parallel_for(rows, 32768 / out_f, [&](int64_t r0, int64_t r1) {
-        epilogue_rows<T, decltype(a)::value>(pp + r0 * out_f, po + r0 * out_f, pb, r1 - r0, out_f);
+    if (pb)
+      cpu::parallel_for(rows, 65536 / out_f, [&](int64_t r0, int64_t r1) {
+        fill_rows_with_bias(pp + r0 * out_f, pb, r1 - r0, out_f);
       });
-    });
+    cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, pb ? T(1) : T(0), pp, out_f);
+    if (act != Activation::none) cpu::apply_activation(act, pp, po, rows * out_f);
   });
   if (autograd::needs_graph({x_in, weight_in, bias_in})) {
     Tensor saved_pre = act == Activation::none ? Tensor() : pre;
@@ -78,14 +67,7 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
         gp = Tensor::empty(g.shape(), g.dtype());
         cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
           using T = decltype(tag);
-          const T* pg = g.data<T>();
-          const T* pre = saved_pre.data<T>();
-          T* o = gp.data<T>();
-          cpu::dispatch_activation(act, [&](auto a) {
-            cpu::parallel_for(g.numel(), 32768, [&](int64_t i0, int64_t i1) {
-              epilogue_backward<T, decltype(a)::value>(pg + i0, pre + i0, o + i0, i1 - i0);
-            });
-          });
+          cpu::apply_activation_grad(act, saved_pre.data<T>(), g.data<T>(), gp.data<T>(), g.numel());
         });
       }
       cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "core/ops/cpu/fast_math.h"
+#include "core/ops/cpu/simd.h"
 #include "core/ops/ops.h"
 
 namespace tessera::cpu {
@@ -69,6 +70,33 @@ void dispatch_activation(ops::Activation act, F&& f) {
     case ops::Activation::gelu_erf: return f(std::integral_constant<ops::Activation, ops::Activation::gelu_erf>{});
     case ops::Activation::silu: return f(std::integral_constant<ops::Activation, ops::Activation::silu>{});
   }
+}
+
+template <class T, ops::Activation A>
+TESSERA_SIMD_CLONES void activate_block(const T* x, T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = activate<T, A>(x[i]);
+}
+
+template <class T, ops::Activation A>
+TESSERA_SIMD_CLONES void activate_grad_block(const T* x, const T* g, T* dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dx[i] = g[i] * activate_grad<T, A>(x[i]);
+}
+
+// y = act(x) and dx = g * act'(x) over n elements, in parallel.
+template <class T>
+void apply_activation(ops::Activation act, const T* x, T* y, int64_t n) {
+  dispatch_activation(act, [&](auto a) {
+    parallel_for(n, 32768, [&](int64_t i0, int64_t i1) { activate_block<T, decltype(a)::value>(x + i0, y + i0, i1 - i0); });
+  });
+}
+
+template <class T>
+void apply_activation_grad(ops::Activation act, const T* x, const T* g, T* dx, int64_t n) {
+  dispatch_activation(act, [&](auto a) {
+    parallel_for(n, 32768, [&](int64_t i0, int64_t i1) {
+      activate_grad_block<T, decltype(a)::value>(x + i0, g + i0, dx + i0, i1 - i0);
+    });
+  });
 }
 
 }  // namespace tessera::cpu

@@ -1,0 +1,116 @@
+// AdamW, the learning-rate schedule, gradient clipping and in-process checkpoint round trips.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/io/checkpoint.h"
+#include "core/nn/layers.h"
+#include "core/optim/adamw.h"
+#include "core/util/error.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(AdamW, FirstStepMatchesClosedFormAndSkipsDecayOnVectors) {
+  nn::Linear layer(2, 2);
+  layer.weight.data<float>()[0] = 1.0f;
+  layer.bias.data<float>()[0] = 1.0f;
+  optim::AdamW opt(layer.named_parameters(), optim::AdamWConfig{0.1, 0.9, 0.999, 1e-8, 0.5});
+  layer.weight.set_grad(Tensor::full({2, 2}, 2.0));
+  layer.bias.set_grad(Tensor::full({2}, -3.0));
+  opt.step(0.1);
+  // After one step the bias-corrected moments are g and g^2, so the update is lr * sign(g);
+  // weight decay scales the matrix by 1 - lr * wd first and leaves the bias alone.
+  EXPECT_NEAR(layer.weight.data<float>()[0], 1.0 * (1 - 0.1 * 0.5) - 0.1, 1e-6);
+  EXPECT_NEAR(layer.weight.data<float>()[1], 0.0 - 0.1, 1e-6);
+  EXPECT_NEAR(layer.bias.data<float>()[0], 1.0 + 0.1, 1e-6);
+  EXPECT_EQ(opt.steps(), 1);
+}
+
+TEST(AdamW, SkipsParametersWithoutGradient) {
+  nn::Linear layer(2, 2);
+  optim::AdamW opt(layer.named_parameters(), {});
+  const auto before = layer.weight.to_doubles();
+  opt.step(1.0);
+  EXPECT_EQ(layer.weight.to_doubles(), before);
+}
+
+TEST(LrSchedule, WarmupThenCosine) {
+  optim::LrSchedule s{1.0, 10, 110, 0.1};
+  EXPECT_NEAR(s.at(0), 0.1, 1e-12);
+  EXPECT_NEAR(s.at(9), 1.0, 1e-12);
+  EXPECT_NEAR(s.at(10), 1.0, 1e-12);
+  EXPECT_NEAR(s.at(60), 0.1 + 0.5 * 0.9, 1e-12);
+  EXPECT_NEAR(s.at(110), 0.1, 1e-12);
+  EXPECT_NEAR(s.at(500), 0.1, 1e-12);
+  EXPECT_NEAR((optim::LrSchedule{0.5, 0, 0, 0}.at(1000)), 0.5, 1e-12);
+}
+
+TEST(ClipGradNorm, ScalesToTheLimitAndReportsTheNorm) {
+  Tensor a = Tensor::zeros({2}).set_requires_grad(true), b = Tensor::zeros({1}).set_requires_grad(true);
+  a.set_grad(Tensor::from_vector<float>({3, 0}, {2}));
+  b.set_grad(Tensor::from_vector<float>({4}, {1}));
+  EXPECT_NEAR(optim::clip_grad_norm({a, b}, 1.0), 5.0, 1e-6);
+  EXPECT_NEAR(a.grad().data<float>()[0], 0.6, 1e-5);
+  EXPECT_NEAR(b.grad().data<float>()[0], 0.8, 1e-5);
+  EXPECT_NEAR(optim::clip_grad_norm({a, b}, 10.0), 1.0, 1e-5);
+  EXPECT_NEAR(a.grad().data<float>()[0], 0.6, 1e-5) << "below the limit nothing changes";
+}
+
+class CheckpointIo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tessera-io-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CheckpointIo, RoundTripKeepsTensorsAndMetadata) {
+  nn::Linear a(3, 2);
+  a.weight.data<float>()[4] = 7.5f;
+  a.bias.data<float>()[1] = -1.25f;
+  io::CheckpointMeta meta;
+  meta.architecture = "test/linear";
+  meta.config = R"({"lr": 0.1})";
+  meta.step = 42;
+  meta.rng.emplace("data", Generator(9, 1234));
+  const std::string path = (dir_ / "a.h5").string();
+  io::save_checkpoint(path, a.named_parameters(), meta);
+
+  nn::Linear b(3, 2);
+  const io::CheckpointMeta read = io::load_checkpoint(path, b.named_parameters());
+  EXPECT_EQ(b.weight.to_doubles(), a.weight.to_doubles());
+  EXPECT_EQ(b.bias.to_doubles(), a.bias.to_doubles());
+  EXPECT_EQ(read.architecture, "test/linear");
+  EXPECT_EQ(read.config, meta.config);
+  EXPECT_EQ(read.step, 42);
+  EXPECT_EQ(read.rng.at("data").seed(), 9u);
+  EXPECT_EQ(read.rng.at("data").counter(), 1234u);
+  for (const auto& entry : fs::directory_iterator(dir_))
+    EXPECT_EQ(entry.path().filename(), "a.h5") << "no temporary file may be left behind";
+}
+
+TEST_F(CheckpointIo, FailedLoadLeavesTheModelUntouched) {
+  nn::Linear a(3, 2);
+  const std::string path = (dir_ / "a.h5").string();
+  io::save_checkpoint(path, a.named_parameters(), {});
+  nn::Linear b(3, 4);
+  b.weight.fill_(5.0);
+  EXPECT_THROW(io::load_checkpoint(path, b.named_parameters()), CheckpointError);
+  for (double v : b.weight.to_doubles()) EXPECT_EQ(v, 5.0);
+}
+
+TEST_F(CheckpointIo, UnwritableDestinationFailsCleanly) {
+  nn::Linear a(3, 2);
+  const std::string path = (dir_ / "missing-dir" / "a.h5").string();
+  EXPECT_THROW(io::save_checkpoint(path, a.named_parameters(), {}), CheckpointError);
+  EXPECT_FALSE(fs::exists(path));
+}
+
+}  // namespace
+}  // namespace tessera
