@@ -11,7 +11,7 @@
 #include "core/ops/cpu/gemm.h"
 #include "core/util/error.h"
 #include "domains/text/byte_corpus.h"
-#include "domains/text/causal_lm.h"
+#include "domains/text/language_model.h"
 #include "training/train_state.h"
 
 namespace tessera::bench {
@@ -76,19 +76,19 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
     throw DataError(o.data, "corpus too small for a context of " + std::to_string(s.ctx));
 
   const double rss_before_model = peak_rss_mb();
-  text::CausalLmConfig mc;
+  text::LanguageModelConfig mc;
   mc.vocab_size = s.vocab;
   mc.context = s.ctx;
   mc.trunk.d_model = s.d_model;
   mc.trunk.n_layer = s.n_layer;
   mc.trunk.n_head = s.n_head;
-  text::CausalLm model(mc);
+  text::LanguageModel model(mc);
   Generator init_rng(o.seed);
   nn::init_gpt2(model, s.n_layer, init_rng);
   optim::AdamW opt(model.named_parameters(), optim::AdamWConfig{3e-4, 0.9, 0.999, 1e-8, 0.1});
   Generator data_rng(o.seed);
   const nlohmann::json run_config = {{"benchmark", "gpt"}, {"config", o.config}, {"seed", o.seed}};
-  training::TrainState state{&model, &opt, {{"data", &data_rng}}, "bench/gpt-" + o.config, run_config.dump()};
+  training::TrainState state{&model, &opt, {{"data", &data_rng}}, "bench/gpt-" + o.config, run_config.dump(), {}};
   if (!o.resume.empty()) training::load_train_state(o.resume, state);
 
   std::vector<double> step_times, losses;

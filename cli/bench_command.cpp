@@ -27,7 +27,10 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   gpt->add_option("--resume", o->resume, "Continue from this checkpoint (parameters, optimizer, data order)");
   gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps");
-  gpt->callback([o, &action] { action = [o] { std::cout << bench::run_gpt_benchmark(*o) << std::endl; }; });
+  gpt->callback([o, &action] { action = [o] {
+    std::cout << bench::run_gpt_benchmark(*o) << std::endl;
+    return 0;
+  }; });
 }
 
 }  // namespace tessera::cli

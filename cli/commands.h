@@ -1,13 +1,20 @@
 #pragma once
-// Each subcommand registers its flags on the app and returns the action to run once parsed.
+// Each subcommand registers its flags on the app and sets the action to run once parsed. An
+// action returns the process exit code.
 #include <CLI/CLI.hpp>
 #include <functional>
 
 namespace tessera::cli {
 
-using Action = std::function<void()>;
+using Action = std::function<int()>;
 
-void add_bench_command(CLI::App& app, Action& action);
+void add_train_command(CLI::App& app, Action& action);
+void add_generate_command(CLI::App& app, Action& action);
+void add_eval_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
+void add_bench_command(CLI::App& app, Action& action);
+
+// Makes every domain's tasks known to `tessera train`; adding a domain adds one line here.
+void register_domains();
 
 }  // namespace tessera::cli

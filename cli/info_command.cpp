@@ -31,19 +31,32 @@ void describe_checkpoint(const std::string& path) {
                               {"modules", per_module},
                               {"tensors", tensors.size()},
                               {"optimizer_values", optimizer_values}};
-  nlohmann::json config = nlohmann::json::parse(meta.config, nullptr, false);
-  j["config"] = config.is_discarded() ? nlohmann::json(meta.config) : config;
+  j["config"] = meta.config;
   for (const auto& [name, g] : meta.rng) j["rng"][name] = {{"seed", g.seed()}, {"counter", g.counter()}};
+  for (const auto& [name, text] : meta.attributes) {
+    // Attributes holding JSON (a tokenizer) are summarized, not dumped: a BPE table is long.
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_object() && value.contains("kind"))
+      j["attributes"][name] = {{"kind", value["kind"]}, {"vocab_size", value.value("vocab_size", 256)}};
+    else
+      j["attributes"][name] = text;
+  }
   std::cout << j.dump(2) << std::endl;
 }
 
 }  // namespace
 
 void add_info_command(CLI::App& app, Action& action) {
-  CLI::App* info = app.add_subcommand("info", "Describe a checkpoint: architecture, sizes, step, config (JSON)");
+  CLI::App* info = app.add_subcommand(
+      "info", "Describe a checkpoint: architecture, parameters per module, step, tokenizer, config (JSON)");
   auto path = std::make_shared<std::string>();
   info->add_option("--checkpoint", *path, "Checkpoint file (.h5)")->required();
-  info->callback([path, &action] { action = [path] { describe_checkpoint(*path); }; });
+  info->callback([path, &action] {
+    action = [path] {
+      describe_checkpoint(*path);
+      return 0;
+    };
+  });
 }
 
 }  // namespace tessera::cli

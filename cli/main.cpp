@@ -8,9 +8,13 @@
 int main(int argc, char** argv) {
   CLI::App app{"Tessera: one Transformer trunk for scientific foundation models", "tessera"};
   app.require_subcommand(1);
+  tessera::cli::register_domains();
   tessera::cli::Action action;
-  tessera::cli::add_bench_command(app, action);
+  tessera::cli::add_train_command(app, action);
+  tessera::cli::add_generate_command(app, action);
+  tessera::cli::add_eval_command(app, action);
   tessera::cli::add_info_command(app, action);
+  tessera::cli::add_bench_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -22,7 +26,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    action();
+    return action();
   } catch (const tessera::InputError& e) {
     std::cerr << "tessera: error: " << (e.path().empty() ? "" : e.path() + ": ") << e.what() << "\n";
     return 2;
@@ -33,5 +37,4 @@ int main(int argc, char** argv) {
     std::cerr << "tessera: error: internal: " << e.what() << "\n";
     return 1;
   }
-  return 0;
 }

@@ -11,6 +11,7 @@ PACKAGES=(
   libopenblas-openmp-dev             # OpenBLAS, OpenMP build (linked from .../openblas-openmp)
   libopenmpi-dev openmpi-bin         # TESSERA_MPI=ON by default
   libcli11-dev nlohmann-json3-dev    # CLI parsing, JSON output
+  libyaml-cpp-dev                    # run configs (YAML)
   libgtest-dev                       # GoogleTest for tests/
   git ca-certificates                # cloning over https
 )

@@ -20,6 +20,7 @@ void save_train_state(const std::string& path, const TrainState& s) {
   meta.config = s.config;
   meta.step = s.optimizer ? s.optimizer->steps() : 0;
   for (const auto& [name, g] : s.generators) meta.rng.emplace(name, *g);
+  meta.attributes = s.attributes;
   io::save_checkpoint(path, all_tensors(s), meta);
 }
 

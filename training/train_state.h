@@ -15,8 +15,9 @@ struct TrainState {
   nn::Module* model = nullptr;
   optim::AdamW* optimizer = nullptr;  // may be null (inference-only checkpoints)
   std::map<std::string, Generator*> generators;
-  std::string architecture;  // e.g. "text/causal_lm"
-  std::string config;        // the run's effective config, JSON
+  std::string architecture;  // e.g. "text/language_model"
+  std::string config;        // the run's effective config
+  std::map<std::string, std::string> attributes;  // saved with the checkpoint (tokenizer, ...)
 };
 
 void save_train_state(const std::string& path, const TrainState& state);

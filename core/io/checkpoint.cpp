@@ -147,6 +147,14 @@ CheckpointMeta read_meta(hid_t file, const std::string& path) {
   } catch (const nlohmann::json::exception&) {
     throw CheckpointError(path, "unreadable 'rng_state' attribute");
   }
+  if (has_attr(file, "attributes")) {
+    try {
+      const nlohmann::json attrs = nlohmann::json::parse(read_string_attr(file, "attributes", path));
+      for (auto& [name, v] : attrs.items()) meta.attributes.emplace(name, v.get<std::string>());
+    } catch (const nlohmann::json::exception&) {
+      throw CheckpointError(path, "unreadable 'attributes' attribute");
+    }
+  }
   return meta;
 }
 
@@ -194,6 +202,7 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
     write_string_attr(file.get(), "config", meta.config, path);
     write_scalar_attr<int64_t>(file.get(), "step", H5T_NATIVE_INT64, meta.step, path);
     write_string_attr(file.get(), "rng_state", rng_to_json(meta.rng).dump(), path);
+    write_string_attr(file.get(), "attributes", nlohmann::json(meta.attributes).dump(), path);
     Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     H5Pset_create_intermediate_group(lcpl.get(), 1);
     for (const auto& [name, t] : tensors) {
@@ -223,11 +232,12 @@ std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path) {
   return list_tensors(file.get(), path);
 }
 
-CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors) {
+CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors, const std::string& skip_prefix) {
   Handle file(open_checkpoint(path), H5Fclose);
   CheckpointMeta meta = read_meta(file.get(), path);
   std::map<std::string, StoredTensor> stored;
-  for (auto& t : list_tensors(file.get(), path)) stored.emplace(t.name, t);
+  for (auto& t : list_tensors(file.get(), path))
+    if (skip_prefix.empty() || t.name.rfind(skip_prefix, 0) != 0) stored.emplace(t.name, t);
 
   // Say everything that does not match at once, but keep the line readable.
   std::vector<std::string> problems;

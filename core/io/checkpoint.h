@@ -14,10 +14,11 @@
 namespace tessera::io {
 
 struct CheckpointMeta {
-  std::string architecture;  // what the tensors describe, e.g. "text/causal_lm"
+  std::string architecture;  // what the tensors describe, e.g. "text/language_model"
   std::string config;        // the run's effective config (JSON)
   int64_t step = 0;
   std::map<std::string, Generator> rng;  // every generator of the run, by role
+  std::map<std::string, std::string> attributes;  // what else a domain keeps with its weights
 };
 
 struct StoredTensor {
@@ -33,7 +34,9 @@ CheckpointMeta read_checkpoint_meta(const std::string& path);
 std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path);
 
 // Copies every stored tensor into the tensor of the same name. The names, shapes, dtypes and
-// checksums must all match; otherwise CheckpointError says exactly what differs.
-CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors);
+// checksums must all match; otherwise CheckpointError says exactly what differs. Stored tensors
+// whose names start with `skip_prefix` (e.g. "optimizer/" for inference) are not expected.
+CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
+                               const std::string& skip_prefix = "");
 
 }  // namespace tessera::io

@@ -6,7 +6,7 @@
 
 #include "core/autograd/autograd.h"
 #include "core/nn/transformer.h"
-#include "domains/text/causal_lm.h"
+#include "domains/text/language_model.h"
 
 namespace tessera {
 namespace {
@@ -54,13 +54,13 @@ TEST(Nn, ParameterNamesAreModulePaths) {
 }
 
 TEST(Nn, GptTinyHasTheReferenceParameterCount) {
-  text::CausalLmConfig c;
+  text::LanguageModelConfig c;
   c.vocab_size = 256;
   c.context = 128;
   c.trunk.d_model = 128;
   c.trunk.n_layer = 4;
   c.trunk.n_head = 4;
-  EXPECT_EQ(text::CausalLm(c).num_parameters(), 842496);  // torch_ref.py, config tiny
+  EXPECT_EQ(text::LanguageModel(c).num_parameters(), 842496);  // torch_ref.py, config tiny
 }
 
 TEST(Nn, Gpt2InitializationStatistics) {
@@ -91,12 +91,12 @@ TEST(Nn, Gpt2InitializationStatistics) {
   EXPECT_GT(max_abs_diff(trunk.blocks[2]->mlp.fc.weight, other.blocks[2]->mlp.fc.weight), 0.0);
 }
 
-TEST(Nn, CausalLmDoesNotLookAhead) {
-  text::CausalLmConfig c;
+TEST(Nn, LanguageModelDoesNotLookAhead) {
+  text::LanguageModelConfig c;
   c.vocab_size = 50;
   c.context = 12;
   c.trunk = small_trunk();
-  text::CausalLm lm(c);
+  text::LanguageModel lm(c);
   init(lm, 1);
   autograd::NoGradScope no_grad;
   Tensor a = Tensor::from_vector<int64_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {1, 10});

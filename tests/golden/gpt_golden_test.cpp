@@ -25,7 +25,7 @@
 #include "core/autograd/autograd.h"
 #include "core/io/checkpoint.h"
 #include "core/optim/adamw.h"
-#include "domains/text/causal_lm.h"
+#include "domains/text/language_model.h"
 
 namespace tessera {
 namespace {
@@ -89,8 +89,8 @@ class GptGolden : public ::testing::Test {
     targets = Tensor::from_vector(y.values, y.shape);
   }
 
-  static text::CausalLmConfig config() {
-    text::CausalLmConfig c;
+  static text::LanguageModelConfig config() {
+    text::LanguageModelConfig c;
     c.vocab_size = 64;
     c.context = 16;
     c.trunk.d_model = 32;
@@ -102,7 +102,7 @@ class GptGolden : public ::testing::Test {
     return c;
   }
 
-  text::CausalLm model{config()};
+  text::LanguageModel model{config()};
   Tensor tokens, targets;
 };
 

@@ -11,7 +11,7 @@ does not depend on files outside the repository. Outputs, both deterministic:
 
   tests/golden/gpt_fixture_weights.h5  the initial weights as a Tessera checkpoint
       (core/io/checkpoint.h), under Tessera's parameter names, so that io::load_checkpoint
-      fills a text::CausalLm with them directly.
+      fills a text::LanguageModel with them directly.
   tests/golden/gpt_fixture.h5          what Tessera must reproduce from those weights:
       x, y            int64 [B, T] inputs and next-token targets
       logits          f32 [B, T, V]
@@ -109,7 +109,7 @@ class GPT(nn.Module):
 
 
 def tessera_name(torch_name):
-    """PyTorch parameter name -> Tessera module path (text::CausalLm::named_parameters)."""
+    """PyTorch parameter name -> Tessera module path (text::LanguageModel::named_parameters)."""
     if torch_name == "wte.weight":
         return "token_embedding/weight"
     if torch_name == "wpe.weight":
@@ -145,7 +145,7 @@ def write_checkpoint(path, tensors, config_json):
     with h5py.File(path, "w", libver="earliest", track_order=False) as f:
         f.attrs["format"] = "tessera-checkpoint"
         f.attrs["format_version"] = np.int64(1)
-        f.attrs["architecture"] = "text/causal_lm"
+        f.attrs["architecture"] = "text/language_model"
         f.attrs["config"] = config_json
         f.attrs["step"] = np.int64(0)
         f.attrs["rng_state"] = "{}"

@@ -1,0 +1,8 @@
+#include "cli/commands.h"
+#include "domains/text/language_model_task.h"
+
+namespace tessera::cli {
+
+void register_domains() { text::register_text_tasks(); }
+
+}  // namespace tessera::cli

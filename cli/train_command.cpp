@@ -1,0 +1,64 @@
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/config/config.h"
+#include "core/task/task.h"
+#include "core/util/error.h"
+#include "training/trainer.h"
+
+namespace tessera::cli {
+namespace {
+
+struct TrainFlags {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string run_dir;
+  bool resume = false;
+  int64_t max_steps = -1;
+  double max_minutes = -1;
+};
+
+int run_training(const TrainFlags& f) {
+  namespace fs = std::filesystem;
+  const std::string run_dir = f.run_dir.empty() ? "runs/" + fs::path(f.config).stem().string() : f.run_dir;
+  config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
+  config::Section root = file.root();
+  std::unique_ptr<Task> task = make_task(root);
+  const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
+  root.finish();
+
+  training::RunOptions options{run_dir, f.resume, f.max_steps, f.max_minutes, file.effective_yaml()};
+  const training::RunResult r = training::train(*task, trainer, options);
+  nlohmann::ordered_json j = {{"run_dir", run_dir},
+                              {"step", r.step},
+                              {"loss", r.last_loss},
+                              {"checkpoint", run_dir + "/checkpoints/last.h5"}};
+  if (r.eval_loss >= 0) j["eval_loss"] = r.eval_loss;
+  if (r.interrupted_by) {
+    j["interrupted_by"] = r.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM";
+    std::cerr << "tessera: interrupted at step " << r.step << "; checkpoint saved, continue with --resume\n";
+  }
+  std::cout << j.dump() << std::endl;
+  return r.interrupted_by ? 128 + r.interrupted_by : 0;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, Action& action) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* train = app.add_subcommand("train", "Train a model from a YAML run config");
+  train->add_option("--config", f->config, "Run config (YAML), e.g. configs/text/shakespeare-char.yaml")->required();
+  train->add_option("--set", f->overrides, "Override a config value: --set training.lr=1e-3 (repeatable)");
+  train->add_option("--run-dir", f->run_dir,
+                    "Run directory: config.yaml, metrics.jsonl, checkpoints/last.h5 (default: runs/<config name>)");
+  train->add_flag("--resume", f->resume, "Continue the run in --run-dir exactly where its last checkpoint left off");
+  train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
+  train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")->check(CLI::NonNegativeNumber);
+  train->callback([f, &action] { action = [f] { return run_training(*f); }; });
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,183 @@
+#include "core/config/config.h"
+
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#include "core/util/error.h"
+
+namespace tessera::config {
+namespace {
+
+std::string shown(const YAML::Node& n) {
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+}  // namespace
+
+Section::Section(YAML::Node node, std::string prefix, std::string file)
+    : node_(std::move(node)), prefix_(std::move(prefix)), file_(std::move(file)) {}
+
+void Section::fail(const std::string& key, const std::string& what) const { throw ConfigError(file_, path(key) + ": " + what); }
+
+YAML::Node Section::scalar(const std::string& key, const std::string& expected) {
+  known_.insert(key);
+  YAML::Node n = node_[key];
+  if (n.IsDefined() && !n.IsNull() && !n.IsScalar()) fail(key, "expected " + expected + ", got " + shown(n));
+  return n;
+}
+
+Section Section::section(const std::string& key) {
+  known_.insert(key);
+  YAML::Node n = node_[key];
+  if (!n.IsDefined() || n.IsNull()) {
+    node_[key] = YAML::Node(YAML::NodeType::Map);
+    n = node_[key];
+  }
+  if (!n.IsMap()) fail(key, "expected a mapping of keys, got " + shown(n));
+  return Section(n, path(key) + ".", file_);
+}
+
+int64_t Section::integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+  YAML::Node n = scalar(key, "an integer");
+  int64_t v = fallback;
+  if (n.IsDefined() && !n.IsNull()) {
+    try {
+      v = n.as<int64_t>();
+    } catch (const YAML::Exception&) {
+      fail(key, "expected an integer, got " + shown(n));
+    }
+  }
+  if (v < min) fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(v));
+  if (v > max) fail(key, "must be at most " + std::to_string(max) + ", got " + std::to_string(v));
+  node_[key] = v;
+  return v;
+}
+
+double Section::number(const std::string& key, double fallback, double min, double max) {
+  YAML::Node n = scalar(key, "a number");
+  double v = fallback;
+  if (n.IsDefined() && !n.IsNull()) {
+    try {
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(key, "expected a number, got " + shown(n));
+    }
+  }
+  std::ostringstream range;
+  if (!(v >= min)) {
+    range << "must be at least " << min << ", got " << v;
+    fail(key, range.str());
+  }
+  if (!(v <= max)) {
+    range << "must be at most " << max << ", got " << v;
+    fail(key, range.str());
+  }
+  node_[key] = v;
+  return v;
+}
+
+bool Section::boolean(const std::string& key, bool fallback) {
+  YAML::Node n = scalar(key, "true or false");
+  bool v = fallback;
+  if (n.IsDefined() && !n.IsNull()) {
+    try {
+      v = n.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(key, "expected true or false, got " + shown(n));
+    }
+  }
+  node_[key] = v;
+  return v;
+}
+
+std::string Section::text(const std::string& key, const std::string& fallback) {
+  YAML::Node n = scalar(key, "a string");
+  const std::string v = n.IsDefined() && !n.IsNull() ? n.Scalar() : fallback;
+  node_[key] = v;
+  return v;
+}
+
+std::string Section::required_text(const std::string& key) {
+  YAML::Node n = scalar(key, "a string");
+  if (!n.IsDefined() || n.IsNull() || n.Scalar().empty()) fail(key, "is required");
+  return n.Scalar();
+}
+
+std::string Section::choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed) {
+  const std::string v = text(key, fallback);
+  for (const auto& a : allowed)
+    if (v == a) return v;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  fail(key, "'" + v + "' is not one of: " + list);
+}
+
+void Section::finish() const {
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.Scalar();
+    if (known_.count(key)) continue;
+    std::string allowed;
+    for (const auto& k : known_) allowed += (allowed.empty() ? "" : ", ") + k;
+    throw ConfigError(file_, "unknown key '" + path(key) + "' (allowed here: " + allowed + ")");
+  }
+}
+
+ConfigFile ConfigFile::parse(const std::string& yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(source, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) throw ConfigError(source, "the config must be a mapping of keys");
+  return ConfigFile(root, source);
+}
+
+ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw ConfigError(path, "no such config file");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) throw ConfigError(path, "the config must be a mapping of keys");
+  for (const std::string& o : overrides) {
+    const size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError(path, "--set expects key=value, got '" + o + "'");
+    std::vector<std::string> keys;
+    std::stringstream ss(o.substr(0, eq));
+    for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+    // yaml-cpp nodes are handles: walking with reassignment would rebind, so recurse instead.
+    std::function<void(YAML::Node, size_t)> assign = [&](YAML::Node node, size_t i) {
+      if (i + 1 == keys.size()) {
+        node[keys[i]] = YAML::Load(o.substr(eq + 1));
+        return;
+      }
+      if (!node[keys[i]].IsMap()) node[keys[i]] = YAML::Node(YAML::NodeType::Map);
+      assign(node[keys[i]], i + 1);
+    };
+    try {
+      assign(root, 0);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(path, "--set " + o + ": " + e.msg);
+    }
+  }
+  return ConfigFile(root, path);
+}
+
+std::string ConfigFile::effective_yaml() const {
+  YAML::Emitter out;
+  out.SetDoublePrecision(15);  // 0.1, not 0.10000000000000001
+  out << root_;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace tessera::config

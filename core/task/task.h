@@ -1,0 +1,44 @@
+#pragma once
+// What the trainer needs from a domain: a model, a way to draw a training loss, a validation
+// loss, and what else belongs in its checkpoints. The trainer never learns which domain it runs.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/nn/module.h"
+#include "core/util/rng.h"
+#include "core/config/config.h"
+
+namespace tessera {
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  // Recorded in checkpoints; a checkpoint only loads into a task of the same architecture.
+  virtual std::string architecture() const = 0;
+  virtual nn::Module& model() = 0;
+  // Initializes the parameters of a fresh run from `seed`.
+  virtual void initialize(uint64_t seed) = 0;
+  // Loss of one freshly drawn training micro-batch (data order comes from `data`).
+  virtual Tensor train_loss(Generator& data) = 0;
+  // Mean validation loss over `batches` batches drawn from a fixed generator, so every
+  // evaluation of a run sees the same data.
+  virtual double eval_loss(int64_t batches) = 0;
+  // Items (tokens, samples) per micro-batch, for throughput.
+  virtual int64_t items_per_batch() const = 0;
+  // Random generators the model itself owns (dropout), saved and restored with the run.
+  virtual std::map<std::string, Generator*> model_generators() { return {}; }
+  // Extra text stored with each checkpoint (e.g. the tokenizer), by name.
+  virtual std::map<std::string, std::string> checkpoint_attributes() const { return {}; }
+  // One line describing data and model, printed when training starts.
+  virtual std::string describe() const = 0;
+};
+
+// Builds a task from the root of a run config ("task: <name>" selects the factory).
+using TaskFactory = std::function<std::unique_ptr<Task>(config::Section& root)>;
+
+void register_task(const std::string& name, TaskFactory factory);
+std::unique_ptr<Task> make_task(config::Section& root);
+
+}  // namespace tessera

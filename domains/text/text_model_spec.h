@@ -1,0 +1,37 @@
+#pragma once
+// The parts of a text run config that define the model and its tokenizer. Read the same way when
+// training starts and when a checkpoint is turned back into a model for generate and eval.
+#include <memory>
+#include <string>
+
+#include "domains/text/language_model.h"
+#include "modalities/text/tokenizer.h"
+#include "core/config/config.h"
+
+namespace tessera::text {
+
+constexpr const char* kArchitecture = "text/language_model";
+
+struct TextModelSpec {
+  std::string tokenizer_kind = "byte";  // byte | bpe
+  int64_t tokenizer_vocab = 256;        // bpe: target vocabulary
+  std::string objective = "causal";     // causal | masked
+  double mask_fraction = 0.15;          // masked: share of positions predicted
+  LanguageModelConfig model;            // vocab_size filled in once the tokenizer exists
+};
+
+// Reads the "tokenizer" and "model" sections of a run config (and checks them for unknown keys).
+TextModelSpec read_text_model_spec(config::Section& root);
+
+// Embedding rows for a tokenizer: its vocabulary, plus the mask token for a masked objective.
+int64_t model_vocab(const TextModelSpec& spec, const Tokenizer& tokenizer);
+
+// A trained text model rebuilt from a checkpoint (weights, tokenizer and spec), for inference.
+struct LoadedTextModel {
+  TextModelSpec spec;
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<LanguageModel> model;
+};
+LoadedTextModel load_text_model(const std::string& checkpoint);
+
+}  // namespace tessera::text

@@ -1,0 +1,193 @@
+#include "training/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "core/autograd/autograd.h"
+#include "core/io/atomic_file.h"
+#include "core/ops/cpu/gemm.h"
+#include "core/ops/ops.h"
+#include "core/optim/adamw.h"
+#include "core/util/error.h"
+#include "training/interrupt.h"
+#include "training/progress.h"
+#include "training/train_state.h"
+
+namespace tessera::training {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  io::write_atomically(p.string(), [&](const std::string& tmp) {
+    std::ofstream out(tmp);
+    out << text;
+    if (!out.flush()) throw InputError(p.string(), "cannot write file");
+  });
+}
+
+// Appends one JSON object per line; flushed at once so a killed run keeps its metrics.
+class MetricsLog {
+ public:
+  explicit MetricsLog(const fs::path& p) : out_(p, std::ios::app) {
+    if (!out_) throw InputError(p.string(), "cannot open metrics log for writing");
+  }
+  void write(const nlohmann::ordered_json& j) { out_ << j.dump() << std::endl; }
+
+ private:
+  std::ofstream out_;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TrainerConfig TrainerConfig::read(config::Section s) {
+  TrainerConfig c;
+  c.max_steps = s.integer("max_steps", c.max_steps, 1);
+  c.grad_accumulation = s.integer("grad_accumulation", c.grad_accumulation, 1);
+  c.lr = s.number("lr", c.lr, 0.0, 10.0);
+  c.min_lr = s.number("min_lr", c.min_lr, 0.0, 10.0);
+  c.warmup_steps = s.integer("warmup_steps", c.warmup_steps, 0);
+  c.weight_decay = s.number("weight_decay", c.weight_decay, 0.0, 1.0);
+  c.beta1 = s.number("beta1", c.beta1, 0.0, 0.999999);
+  c.beta2 = s.number("beta2", c.beta2, 0.0, 0.999999);
+  c.eps = s.number("eps", c.eps, 0.0, 1.0);
+  c.grad_clip = s.number("grad_clip", c.grad_clip, 0.0);
+  c.eval_every = s.integer("eval_every", c.eval_every, 0);
+  c.eval_batches = s.integer("eval_batches", c.eval_batches, 1);
+  c.checkpoint_every = s.integer("checkpoint_every", c.checkpoint_every, 0);
+  c.log_every = s.integer("log_every", c.log_every, 1);
+  c.seed = static_cast<uint64_t>(s.integer("seed", 0, 0));
+  c.threads = s.integer("threads", c.threads, 0, 1024);
+  s.finish();
+  return c;
+}
+
+RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
+  cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
+  std::error_code ec;
+  fs::create_directories(ckpt_dir, ec);
+  if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
+
+  nn::Module& model = task.model();
+  optim::AdamW opt(model.named_parameters(), optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay});
+  Generator data_rng(splitmix64(c.seed ^ 0xda7aull));
+  TrainState state{&model, &opt, task.model_generators(), task.architecture(), o.effective_config,
+                   task.checkpoint_attributes()};
+  state.generators["data"] = &data_rng;
+  double previous_elapsed = 0;
+
+  const fs::path config_file = run_dir / "config.yaml";
+  if (o.resume) {
+    if (!fs::exists(last)) throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
+    if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
+      throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
+                                              "same config and --set values (or start a new --run-dir)");
+    const io::CheckpointMeta meta = load_train_state(last.string(), state);
+    auto it = meta.attributes.find("elapsed_s");
+    if (it != meta.attributes.end()) previous_elapsed = std::stod(it->second);
+  } else {
+    if (fs::exists(last))
+      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
+    task.initialize(c.seed);
+    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
+    std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
+  }
+  write_text(config_file, o.effective_config);
+
+  const int64_t target = o.max_steps >= 0 ? std::min(c.max_steps, o.max_steps) : c.max_steps;
+  const optim::LrSchedule schedule{c.lr, c.warmup_steps, c.max_steps, c.min_lr};
+  const std::vector<Tensor> params = model.parameters();
+  MetricsLog metrics(run_dir / "metrics.jsonl");
+  Progress progress(opt.steps(), target);
+  InterruptGuard interrupts;
+  const auto start = std::chrono::steady_clock::now();
+  RunResult result;
+  result.step = opt.steps();
+
+  auto save = [&] {
+    state.attributes["elapsed_s"] = std::to_string(previous_elapsed + seconds_since(start));
+    save_train_state(last.string(), state);
+  };
+  auto evaluate = [&] {
+    autograd::NoGradScope no_grad;
+    model.set_training(false);
+    result.eval_loss = task.eval_loss(c.eval_batches);
+    model.set_training(true);
+    return result.eval_loss;
+  };
+
+  progress.note(task.describe() + "; steps " + std::to_string(opt.steps()) + " -> " + std::to_string(target));
+  model.set_training(true);
+  while (opt.steps() < target) {
+    if ((result.interrupted_by = InterruptGuard::received())) break;
+    if (o.max_minutes >= 0 && seconds_since(start) >= o.max_minutes * 60.0) break;
+    const auto t0 = std::chrono::steady_clock::now();
+    opt.zero_grad();
+    double loss_sum = 0;
+    for (int64_t micro = 0; micro < c.grad_accumulation; ++micro) {
+      Tensor loss = task.train_loss(data_rng);
+      if (!std::isfinite(loss.item()))
+        throw Error("training loss became " + std::to_string(loss.item()) + " at step " + std::to_string(opt.steps() + 1) +
+                    " (lower training.lr or raise training.warmup_steps)");
+      loss_sum += loss.item();
+      (c.grad_accumulation > 1 ? ops::scale(loss, 1.0 / static_cast<double>(c.grad_accumulation)) : loss).backward();
+    }
+    const double grad_norm = optim::clip_grad_norm(params, c.grad_clip);
+    const double lr = schedule.at(opt.steps());
+    opt.step(lr);
+    const int64_t step = opt.steps();
+    result.step = step;
+    result.last_loss = loss_sum / static_cast<double>(c.grad_accumulation);
+    const double tokens_per_s =
+        static_cast<double>(task.items_per_batch() * c.grad_accumulation) / std::max(1e-9, seconds_since(t0));
+
+    const bool eval_now = c.eval_every > 0 && step % c.eval_every == 0;
+    if (step % c.log_every == 0 || eval_now || step == target) {
+      nlohmann::ordered_json j = {{"step", step},
+                                  {"loss", result.last_loss},
+                                  {"lr", lr},
+                                  {"tokens_per_s", tokens_per_s},
+                                  {"grad_norm", grad_norm},
+                                  {"elapsed_s", previous_elapsed + seconds_since(start)}};
+      if (eval_now) {
+        j["eval_loss"] = evaluate();
+        progress.note("step " + std::to_string(step) + ": eval loss " + std::to_string(result.eval_loss));
+      }
+      metrics.write(j);
+      progress.update(step, result.last_loss, tokens_per_s, lr);
+    }
+    if (c.checkpoint_every > 0 && step % c.checkpoint_every == 0) save();
+  }
+  progress.finish();
+  if (result.interrupted_by) {  // save first: a pre-empted job may be killed soon
+    save();
+    return result;
+  }
+  if (result.eval_loss < 0 || (c.eval_every > 0 && result.step % c.eval_every != 0)) {
+    const double eval = evaluate();
+    metrics.write({{"step", result.step}, {"eval_loss", eval}, {"elapsed_s", previous_elapsed + seconds_since(start)}});
+  }
+  save();
+  return result;
+}
+
+}  // namespace tessera::training

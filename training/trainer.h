@@ -1,0 +1,52 @@
+#pragma once
+// The training loop shared by every domain: gradient accumulation, AdamW with warm-up and cosine
+// decay, clipping, periodic evaluation, metrics.jsonl, progress, atomic checkpoints every N steps
+// and on exit (including SIGINT/SIGTERM), and exact resume.
+#include <cstdint>
+#include <string>
+
+#include "core/config/config.h"
+#include "core/task/task.h"
+
+namespace tessera::training {
+
+struct TrainerConfig {
+  int64_t max_steps = 1000;
+  int64_t grad_accumulation = 1;
+  double lr = 3e-4;
+  double min_lr = 0.0;
+  int64_t warmup_steps = 0;
+  double weight_decay = 0.1;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+  double grad_clip = 1.0;  // 0: no clipping
+  int64_t eval_every = 0;  // 0: only at the end
+  int64_t eval_batches = 10;
+  int64_t checkpoint_every = 0;  // 0: only on exit
+  int64_t log_every = 10;
+  uint64_t seed = 0;
+  int64_t threads = 0;  // 0: all cores
+
+  static TrainerConfig read(config::Section section);
+};
+
+struct RunOptions {
+  std::string run_dir;
+  bool resume = false;
+  int64_t max_steps = -1;    // cap from the command line; -1: none
+  double max_minutes = -1;   // wall-clock cap; -1: none
+  std::string effective_config;  // YAML text saved as <run_dir>/config.yaml and in checkpoints
+};
+
+struct RunResult {
+  int64_t step = 0;
+  double last_loss = 0;
+  double eval_loss = -1;  // -1: never evaluated
+  int interrupted_by = 0;  // the signal that stopped the run, 0 if none
+};
+
+// Seeds the model's parameters and generators (for a fresh run), then trains.
+RunResult train(Task& task, const TrainerConfig& config, const RunOptions& options);
+
+}  // namespace tessera::training
