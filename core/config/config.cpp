@@ -41,16 +41,19 @@ Section Section::section(const std::string& key) {
   return Section(n, path(key) + ".", file_);
 }
 
-int64_t Section::integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
-  YAML::Node n = scalar(key, "an integer");
-  int64_t v = fallback;
-  if (n.IsDefined() && !n.IsNull()) {
-    try {
-      v = n.as<int64_t>();
-    } catch (const YAML::Exception&) {
-      fail(key, "expected an integer, got " + shown(n));
-    }
+template <class V>
+V Section::value(const std::string& key, const V& fallback, const std::string& expected) {
+  YAML::Node n = scalar(key, expected);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  try {
+    return n.as<V>();
+  } catch (const YAML::Exception&) {
+    fail(key, "expected " + expected + ", got " + shown(n));
   }
+}
+
+int64_t Section::integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+  const int64_t v = value<int64_t>(key, fallback, "an integer");
   if (v < min) fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(v));
   if (v > max) fail(key, "must be at most " + std::to_string(max) + ", got " + std::to_string(v));
   node_[key] = v;
@@ -58,38 +61,17 @@ int64_t Section::integer(const std::string& key, int64_t fallback, int64_t min, 
 }
 
 double Section::number(const std::string& key, double fallback, double min, double max) {
-  YAML::Node n = scalar(key, "a number");
-  double v = fallback;
-  if (n.IsDefined() && !n.IsNull()) {
-    try {
-      v = n.as<double>();
-    } catch (const YAML::Exception&) {
-      fail(key, "expected a number, got " + shown(n));
-    }
-  }
+  const double v = value<double>(key, fallback, "a number");
   std::ostringstream range;
-  if (!(v >= min)) {
-    range << "must be at least " << min << ", got " << v;
-    fail(key, range.str());
-  }
-  if (!(v <= max)) {
-    range << "must be at most " << max << ", got " << v;
-    fail(key, range.str());
-  }
+  if (!(v >= min)) range << "must be at least " << min << ", got " << v;
+  else if (!(v <= max)) range << "must be at most " << max << ", got " << v;
+  if (!range.str().empty()) fail(key, range.str());
   node_[key] = v;
   return v;
 }
 
 bool Section::boolean(const std::string& key, bool fallback) {
-  YAML::Node n = scalar(key, "true or false");
-  bool v = fallback;
-  if (n.IsDefined() && !n.IsNull()) {
-    try {
-      v = n.as<bool>();
-    } catch (const YAML::Exception&) {
-      fail(key, "expected true or false, got " + shown(n));
-    }
-  }
+  const bool v = value<bool>(key, fallback, "true or false");
   node_[key] = v;
   return v;
 }

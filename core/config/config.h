@@ -34,6 +34,9 @@ class Section {
 
  private:
   YAML::Node scalar(const std::string& key, const std::string& expected);
+  // The key's value as V, or the fallback when absent; a value of another type is an error.
+  template <class V>
+  V value(const std::string& key, const V& fallback, const std::string& expected);
   std::string path(const std::string& key) const { return prefix_ + key; }
 
   YAML::Node node_;

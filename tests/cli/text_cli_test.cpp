@@ -1,0 +1,751 @@
+// The text domain through the `tessera` executable, as a user drives it: train (run directory,
+// metrics, exact resume after SIGTERM), generate, eval text and info, on a tiny model and a corpus
+// the test writes itself; and every kind of bad input answered with exit code 2, one line on
+// stderr, nothing on stdout and no checkpoint left behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+#include <yaml-cpp/yaml.h>
+
+#include "core/io/checkpoint.h"
+#include "tests/cli/run_command.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::CommandResult;
+using test_support::run_tessera;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+// Quotes one argument for /bin/sh.
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "'" << from << "' not in the config";
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// The last line of a command's stdout, parsed as JSON (null if it is not JSON).
+json last_json_line(const std::string& out) {
+  const auto lines = split_lines(out);
+  if (lines.empty()) return json();
+  return json::parse(lines.back(), nullptr, false);
+}
+
+// Every complete line of a metrics.jsonl file, parsed.
+std::vector<json> read_metrics(const fs::path& file) {
+  std::vector<json> rows;
+  const std::string text = slurp(file);
+  size_t begin = 0;
+  for (size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
+    json j = json::parse(text.substr(begin, end - begin), nullptr, false);
+    if (!j.is_discarded()) rows.push_back(j);
+  }
+  return rows;
+}
+
+// The largest step a metrics.jsonl file reports so far (0 when none).
+int64_t progress_of(const fs::path& file) {
+  int64_t step = 0;
+  for (const auto& j : read_metrics(file))
+    if (j.contains("step")) step = std::max<int64_t>(step, j["step"].get<int64_t>());
+  return step;
+}
+
+// Every tensor of a checkpoint (parameters and optimizer moments) as raw bytes, keyed by name.
+std::map<std::string, std::vector<char>> raw_tensors(const std::string& file) {
+  std::map<std::string, std::vector<char>> out;
+  nn::NamedTensors tensors;
+  for (const auto& t : io::list_checkpoint_tensors(file)) tensors.emplace_back(t.name, Tensor::zeros(t.shape, t.dtype));
+  io::load_checkpoint(file, tensors);
+  for (const auto& [name, t] : tensors) {
+    const char* p = static_cast<const char*>(t.raw_data());
+    out[name] = std::vector<char>(p, p + t.nbytes());
+  }
+  return out;
+}
+
+void expect_identical_tensors(const std::string& a_file, const std::string& b_file) {
+  const auto a = raw_tensors(a_file), b = raw_tensors(b_file);
+  ASSERT_EQ(a.size(), b.size());
+  int optimizer_tensors = 0;
+  for (const auto& [name, bytes] : a) {
+    ASSERT_TRUE(b.count(name)) << name << " missing from " << b_file;
+    EXPECT_TRUE(bytes == b.at(name)) << name << " differs between " << a_file << " and " << b_file;
+    optimizer_tensors += name.rfind("optimizer/", 0) == 0;
+  }
+  EXPECT_GT(optimizer_tensors, 0) << "the optimizer moments must be compared too";
+}
+
+// English-like text: sentences of common words drawn by a fixed-seed generator (raw mt19937
+// output, which is the same on every standard library).
+std::string english_like_text(size_t bytes) {
+  static const char* const kWords[] = {
+      "the",   "of",     "and",    "to",     "in",      "is",     "was",   "that",   "he",     "she",
+      "it",    "for",    "on",     "with",   "as",      "his",    "her",   "they",   "at",     "by",
+      "from",  "this",   "had",    "not",    "are",     "but",    "were",  "which",  "or",     "we",
+      "an",    "their",  "one",    "all",    "there",   "been",   "has",   "have",   "when",   "who",
+      "will",  "more",   "no",     "if",     "out",     "so",     "said",  "what",   "up",     "about",
+      "into",  "than",   "them",   "can",    "only",    "other",  "new",   "some",   "could",  "time",
+      "these", "two",    "may",    "then",   "do",      "first",  "any",   "my",     "now",    "such",
+      "like",  "our",    "over",   "man",    "me",      "even",   "most",  "made",   "after",  "also",
+      "did",   "many",   "before", "must",   "through", "back",   "years", "where",  "much",   "your",
+      "way",   "well",   "down",   "should", "because", "each",   "just",  "those",  "people", "how",
+      "too",   "little", "state",  "good",   "very",    "make",   "world", "still",  "own",    "see",
+      "men",   "work",   "long",   "get",    "here",    "between", "both", "life",   "being",  "under",
+      "never", "day",    "same",   "another", "know",   "while",  "last",  "might",  "great",  "old",
+      "year",  "off",    "come",   "since",  "against", "go",     "came",  "right",  "used",   "take",
+      "three", "house",  "during", "without", "again",  "place",  "around", "home",  "small",  "found",
+      "river", "light",  "window", "garden", "morning", "evening", "letter", "friend", "mother", "road"};
+  const size_t n_words = sizeof(kWords) / sizeof(kWords[0]);
+  std::mt19937 g(20240601);
+  std::string text;
+  while (text.size() < bytes) {
+    const size_t words = 4 + g() % 11;
+    std::string sentence;
+    for (size_t i = 0; i < words; ++i) sentence += (i ? " " : "") + std::string(kWords[g() % n_words]);
+    sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+    static const char* const kEnds[] = {".", ".", ".", "?", "!", ";"};
+    sentence += kEnds[g() % 6];
+    sentence += g() % 5 == 0 ? "\n" : " ";
+    text += sentence;
+  }
+  return text;
+}
+
+// Starts tessera in the background, stdout and stderr to files; returns its process id.
+pid_t spawn_tessera(const std::string& args, const fs::path& out, const fs::path& err) {
+  const std::string cmd =
+      "exec " + std::string(TESSERA_BINARY) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string());
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// The exit code of a child that has ended (128 + signal when a signal killed it).
+int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+// Waits for `pid` to end and returns its exit code; kills it and returns -1 after `timeout`.
+int wait_for(pid_t pid, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return exit_code_of(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
+}
+
+class TextCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("tessera-text-cli-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write_file(dir_ / "corpus.txt", english_like_text(40000));
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static std::string path(const std::string& name) { return (dir_ / name).string(); }
+  static std::string corpus() { return path("corpus.txt"); }
+  static std::string tiny_config() { return std::string(TESSERA_SOURCE_DIR) + "/tests/configs/text-tiny.yaml"; }
+
+  // `tessera train` on a config (the tiny one by default) with our corpus into `run_dir`; `flags`
+  // adds --set overrides, --resume and the like.
+  static CommandResult train(const std::string& run_dir, const std::string& flags = "",
+                             const std::string& config = tiny_config()) {
+    return run_tessera("train --config " + quote(config) + " --set data.path=" + quote(corpus()) + " --run-dir " +
+                       quote(run_dir) + " " + flags);
+  }
+
+  // The final checkpoint of a run trained once per test process with `flags`.
+  static std::string trained(const std::string& name, const std::string& flags = "") {
+    const std::string run = path(name), last = run + "/checkpoints/last.h5";
+    if (!fs::exists(last)) {
+      const CommandResult r = train(run, flags);
+      if (r.exit_code != 0) ADD_FAILURE() << "training " << name << " failed (" << r.exit_code << "): " << r.err;
+    }
+    return last;
+  }
+  static std::string byte_model() { return trained("byte-model"); }
+
+  static CommandResult generate(const std::string& checkpoint, const std::string& flags) {
+    return run_tessera("generate --checkpoint " + quote(checkpoint) + " " + flags);
+  }
+  static json eval_text(const std::string& checkpoint, const std::string& input) {
+    const CommandResult r = run_tessera("eval text --checkpoint " + quote(checkpoint) + " --input " + quote(input));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json j = last_json_line(r.out);
+    EXPECT_TRUE(j.is_object()) << r.out;
+    for (const char* key : {"loss", "perplexity", "bits_per_byte", "tokens", "bytes"})
+      EXPECT_TRUE(j.is_object() && j.contains(key)) << key << " missing from " << r.out;
+    return j.is_object() ? j : json::object();
+  }
+
+  // Bad input: exit code 2, exactly one line on stderr naming the problem, nothing on stdout.
+  static void expect_one_line_error(const CommandResult& r, const std::string& fragment) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected '" << fragment << "' in: " << r.err;
+    EXPECT_EQ(r.out, "") << "a failed command must print nothing on stdout";
+  }
+  // A training command that must fail on bad input without leaving a checkpoint behind.
+  static void expect_train_error(const std::string& run_name, const std::string& flags, const std::string& fragment,
+                                 const std::string& config = tiny_config()) {
+    const std::string run = path(run_name);
+    expect_one_line_error(train(run, flags, config), fragment);
+    EXPECT_FALSE(fs::exists(run + "/checkpoints/last.h5")) << "a failed run must leave no checkpoint";
+  }
+  // The tiny config with one piece of text replaced, written next to the corpus.
+  static std::string edited_config(const std::string& name, const std::string& from, const std::string& to) {
+    write_file(path(name), replace_once(slurp(tiny_config()), from, to));
+    return path(name);
+  }
+
+  static fs::path dir_;
+};
+fs::path TextCli::dir_;
+
+// ---- train: the run directory ----
+
+TEST_F(TextCli, TrainWritesRunDirectory) {
+  const std::string run = path("run-basic");
+  const CommandResult r = train(run);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // stdout ends with one JSON line that sums up the run.
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_EQ(r.out.back(), '\n');
+  const json summary = last_json_line(r.out);
+  ASSERT_TRUE(summary.is_object()) << r.out;
+  EXPECT_EQ(summary.value("run_dir", ""), run);
+  EXPECT_EQ(summary.value("step", -1), 20);
+  EXPECT_EQ(summary.value("checkpoint", ""), run + "/checkpoints/last.h5");
+  ASSERT_TRUE(summary.contains("loss") && summary.contains("eval_loss")) << r.out;
+  EXPECT_FALSE(summary.contains("interrupted_by")) << r.out;
+
+  // config.yaml: the effective config, defaults included.
+  ASSERT_TRUE(fs::exists(run + "/config.yaml"));
+  const YAML::Node cfg = YAML::LoadFile(run + "/config.yaml");
+  EXPECT_EQ(cfg["task"].as<std::string>(), "text/language_model");
+  EXPECT_EQ(cfg["data"]["path"].as<std::string>(), corpus());
+  EXPECT_EQ(cfg["data"]["batch_size"].as<int>(), 4);
+  EXPECT_EQ(cfg["tokenizer"]["kind"].as<std::string>(), "byte");
+  EXPECT_EQ(cfg["model"]["objective"].as<std::string>(), "causal");
+  EXPECT_EQ(cfg["model"]["mlp_hidden"].as<int>(), 128) << "default: 4 * d_model";
+  EXPECT_EQ(cfg["model"]["position"].as<std::string>(), "learned");
+  EXPECT_EQ(cfg["model"]["norm"].as<std::string>(), "layernorm");
+  EXPECT_EQ(cfg["model"]["activation"].as<std::string>(), "gelu_tanh");
+  EXPECT_TRUE(cfg["model"]["bias"].as<bool>());
+  EXPECT_EQ(cfg["training"]["max_steps"].as<int>(), 20);
+  EXPECT_EQ(cfg["training"]["grad_accumulation"].as<int>(), 1);
+  EXPECT_DOUBLE_EQ(cfg["training"]["beta1"].as<double>(), 0.9);
+  EXPECT_DOUBLE_EQ(cfg["training"]["beta2"].as<double>(), 0.999);
+  EXPECT_DOUBLE_EQ(cfg["training"]["eps"].as<double>(), 1e-8);
+  EXPECT_DOUBLE_EQ(cfg["training"]["weight_decay"].as<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(cfg["training"]["grad_clip"].as<double>(), 1.0);
+  EXPECT_EQ(cfg["training"]["checkpoint_every"].as<int>(), 0);
+
+  // metrics.jsonl: one line per step (log_every 1) and evaluations at steps 10 and 20.
+  const std::vector<json> metrics = read_metrics(run + "/metrics.jsonl");
+  std::vector<int64_t> steps, eval_steps;
+  double last_elapsed = 0, last_loss = 0, last_eval = 0;
+  for (const json& j : metrics) {
+    ASSERT_TRUE(j.contains("step") && j.contains("elapsed_s")) << j.dump();
+    EXPECT_GE(j["elapsed_s"].get<double>(), last_elapsed) << j.dump();
+    last_elapsed = j["elapsed_s"].get<double>();
+    if (j.contains("loss")) {
+      for (const char* key : {"lr", "tokens_per_s", "grad_norm"}) ASSERT_TRUE(j.contains(key)) << key << ": " << j.dump();
+      EXPECT_TRUE(std::isfinite(j["loss"].get<double>())) << j.dump();
+      EXPECT_GT(j["lr"].get<double>(), 0) << j.dump();
+      EXPECT_GT(j["tokens_per_s"].get<double>(), 0) << j.dump();
+      EXPECT_GE(j["grad_norm"].get<double>(), 0) << j.dump();
+      steps.push_back(j["step"].get<int64_t>());
+      last_loss = j["loss"].get<double>();
+    }
+    if (j.contains("eval_loss")) {
+      EXPECT_TRUE(std::isfinite(j["eval_loss"].get<double>())) << j.dump();
+      eval_steps.push_back(j["step"].get<int64_t>());
+      last_eval = j["eval_loss"].get<double>();
+    }
+  }
+  std::vector<int64_t> expected_steps(20);
+  for (int i = 0; i < 20; ++i) expected_steps[i] = i + 1;
+  EXPECT_EQ(steps, expected_steps);
+  EXPECT_EQ(eval_steps, (std::vector<int64_t>{10, 20}));
+  EXPECT_EQ(summary["loss"].get<double>(), last_loss);
+  EXPECT_EQ(summary["eval_loss"].get<double>(), last_eval);
+  EXPECT_LT(last_loss, metrics.front()["loss"].get<double>()) << "the loss should fall over 20 steps";
+
+  // checkpoints/last.h5: the final state, with the same effective config.
+  const std::string last = run + "/checkpoints/last.h5";
+  ASSERT_TRUE(fs::exists(last));
+  const io::CheckpointMeta meta = io::read_checkpoint_meta(last);
+  EXPECT_EQ(meta.architecture, "text/language_model");
+  EXPECT_EQ(meta.step, 20);
+  EXPECT_EQ(meta.config, slurp(run + "/config.yaml"));
+  EXPECT_TRUE(meta.rng.count("data") && meta.rng.count("dropout"));
+  EXPECT_TRUE(meta.attributes.count("tokenizer"));
+}
+
+// The saved effective config is itself a complete config: training from it repeats the run bit
+// for bit.
+TEST_F(TextCli, EffectiveConfigReproducesTheRun) {
+  const std::string first = byte_model();
+  ASSERT_TRUE(fs::exists(first));
+  const std::string saved = path("byte-model/config.yaml");
+  const std::string again = path("from-effective-config");
+  const CommandResult r = run_tessera("train --config " + quote(saved) + " --run-dir " + quote(again));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(again + "/config.yaml"), slurp(saved));
+  expect_identical_tensors(first, again + "/checkpoints/last.h5");
+}
+
+// Numbers in config.yaml read as they were written (0.1, not 0.10000000000000001), as the comment
+// in ConfigFile::effective_yaml intends.
+TEST_F(TextCli, EffectiveConfigWritesNumbersReadably) {
+  ASSERT_TRUE(fs::exists(byte_model()));
+  const std::string text = slurp(path("byte-model/config.yaml"));
+  EXPECT_NE(text.find("  validation_fraction: 0.1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  dropout: 0.1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  lr: 0.003\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  beta1: 0.9\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("0000000000"), std::string::npos) << text;
+}
+
+// ---- train: interruption and exact resume ----
+
+// Run B is stopped by SIGTERM part-way and resumed; run A goes straight to the same step. Both
+// end bit-identical: parameters, AdamW moments, RNG states (data order and dropout, p = 0.1) and
+// every logged loss. Two threads, so the multi-threaded kernels are exercised as well.
+TEST_F(TextCli, ResumeAfterSigtermIsBitIdentical) {
+  const std::string common = "--set training.checkpoint_every=2 --set training.threads=2 --set training.eval_every=5";
+  // If B finishes before the signal lands (a fast or quiet machine), try again with a longer run.
+  int64_t steps = 16;
+  std::string run_b, flags;
+  CommandResult interrupted{-1, "", ""};
+  for (int attempt = 0; attempt < 6; ++attempt, steps *= 2) {
+    flags = common + " --set training.max_steps=" + std::to_string(steps);
+    run_b = path("resume-b-" + std::to_string(steps));
+    const fs::path out = path("resume-b.out"), err = path("resume-b.err");
+    const pid_t pid = spawn_tessera("train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
+                                        " --run-dir " + quote(run_b) + " " + flags,
+                                    out, err);
+    ASSERT_GT(pid, 0);
+    // Wait until it has logged a few steps (the signal handler is installed by then).
+    int status = 0;
+    bool ended_early = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (progress_of(run_b + "/metrics.jsonl") < 3) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        ended_early = true;
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    int code;
+    if (ended_early) {
+      code = exit_code_of(status);
+    } else {
+      ::kill(pid, SIGTERM);
+      code = wait_for(pid, std::chrono::seconds(300));
+    }
+    interrupted = {code, slurp(out), slurp(err)};
+    ASSERT_TRUE(code == 0 || code == 143) << "exit code " << code << ": " << interrupted.err;
+    if (code == 143) break;  // interrupted, as wanted; 0: it finished first, so run longer
+  }
+  ASSERT_EQ(interrupted.exit_code, 143) << "the run always finished before SIGTERM arrived";
+
+  // The interrupted run: a JSON line naming the signal, a note on stderr, a checkpoint of the step.
+  const json stopped = last_json_line(interrupted.out);
+  ASSERT_TRUE(stopped.is_object()) << interrupted.out;
+  EXPECT_EQ(stopped.value("interrupted_by", ""), "SIGTERM") << interrupted.out;
+  const int64_t stop_step = stopped.value("step", int64_t{-1});
+  EXPECT_GE(stop_step, 3);
+  EXPECT_LT(stop_step, steps);
+  EXPECT_NE(interrupted.err.find("interrupted at step " + std::to_string(stop_step)), std::string::npos)
+      << interrupted.err;
+  ASSERT_TRUE(fs::exists(run_b + "/checkpoints/last.h5"));
+  EXPECT_EQ(io::read_checkpoint_meta(run_b + "/checkpoints/last.h5").step, stop_step);
+  EXPECT_EQ(progress_of(run_b + "/metrics.jsonl"), stop_step);
+
+  // Run A, straight through; then B resumed to the end.
+  const std::string run_a = path("resume-a-" + std::to_string(steps));
+  const CommandResult a = train(run_a, flags);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const CommandResult b = train(run_b, flags + " --resume");
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const json a_end = last_json_line(a.out), b_end = last_json_line(b.out);
+  ASSERT_TRUE(a_end.is_object() && b_end.is_object()) << a.out << b.out;
+  EXPECT_EQ(b_end.value("step", -1), steps);
+  EXPECT_EQ(a_end["loss"], b_end["loss"]);
+  EXPECT_EQ(a_end["eval_loss"], b_end["eval_loss"]);
+
+  const std::string last_a = run_a + "/checkpoints/last.h5", last_b = run_b + "/checkpoints/last.h5";
+  expect_identical_tensors(last_a, last_b);
+  const io::CheckpointMeta meta_a = io::read_checkpoint_meta(last_a), meta_b = io::read_checkpoint_meta(last_b);
+  EXPECT_EQ(meta_a.step, steps);
+  EXPECT_EQ(meta_b.step, steps);
+  for (const char* g : {"data", "dropout"}) {
+    ASSERT_TRUE(meta_a.rng.count(g) && meta_b.rng.count(g)) << g;
+    EXPECT_EQ(meta_a.rng.at(g).seed(), meta_b.rng.at(g).seed()) << g;
+    EXPECT_EQ(meta_a.rng.at(g).counter(), meta_b.rng.at(g).counter()) << g;
+  }
+  EXPECT_GT(meta_a.rng.at("dropout").counter(), 0u) << "dropout must have drawn random numbers";
+
+  // The same losses, learning rates and gradient norms at every step, in both logs.
+  auto trajectory = [](const std::string& run) {
+    std::vector<std::string> rows;
+    for (json j : read_metrics(run + "/metrics.jsonl")) {
+      j.erase("elapsed_s");
+      j.erase("tokens_per_s");
+      rows.push_back(j.dump());
+    }
+    return rows;
+  };
+  EXPECT_EQ(trajectory(run_a), trajectory(run_b));
+}
+
+// ---- train: run directories that cannot be used ----
+
+TEST_F(TextCli, ResumeWithDifferentSetValueIsRefused) {
+  const std::string last = trained("run-to-resume");
+  ASSERT_TRUE(fs::exists(last));
+  const std::string config_before = slurp(path("run-to-resume/config.yaml")), ckpt_before = slurp(last);
+  expect_one_line_error(train(path("run-to-resume"), "--resume --set training.lr=0.01"),
+                        path("run-to-resume/config.yaml") + ": the config differs from the one this run started with");
+  EXPECT_EQ(slurp(path("run-to-resume/config.yaml")), config_before);
+  EXPECT_TRUE(slurp(last) == ckpt_before) << "a refused resume must not touch the checkpoint";
+}
+
+TEST_F(TextCli, ResumeOnEmptyRunDirectoryIsRefused) {
+  fs::create_directories(path("empty-run"));
+  expect_train_error("empty-run", "--resume", "nothing to resume: no checkpoint in this run directory");
+}
+
+TEST_F(TextCli, TrainingIntoAnExistingRunIsRefused) {
+  const std::string last = trained("existing-run");
+  ASSERT_TRUE(fs::exists(last));
+  const std::string metrics_before = slurp(path("existing-run/metrics.jsonl")), ckpt_before = slurp(last);
+  expect_one_line_error(train(path("existing-run")),
+                        path("existing-run") + ": already holds a run; pass --resume to continue it");
+  EXPECT_EQ(slurp(path("existing-run/metrics.jsonl")), metrics_before) << "the old run's metrics must survive";
+  EXPECT_TRUE(slurp(last) == ckpt_before) << "the old run's checkpoint must survive";
+}
+
+// ---- generate ----
+
+TEST_F(TextCli, GenerateSameSeedSameText) {
+  const std::string ckpt = byte_model();
+  const std::string flags = "--prompt 'The river' --max-tokens 60 --temperature 1 --seed 5";
+  const CommandResult a = generate(ckpt, flags), b = generate(ckpt, flags);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_TRUE(a.out == b.out);
+  EXPECT_EQ(a.out.rfind("The river", 0), 0u) << "stdout starts with the prompt";
+  EXPECT_EQ(a.out.size(), std::string("The river").size() + 60 + 1) << "60 byte tokens and a newline";
+  EXPECT_EQ(a.out.back(), '\n');
+}
+
+TEST_F(TextCli, GenerateDifferentSeedsDiffer) {
+  const std::string ckpt = byte_model();
+  const CommandResult a = generate(ckpt, "--prompt 'The river' --max-tokens 60 --temperature 1 --seed 5");
+  const CommandResult b = generate(ckpt, "--prompt 'The river' --max-tokens 60 --temperature 1 --seed 6");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(b.out.rfind("The river", 0), 0u);
+  EXPECT_FALSE(a.out == b.out) << "seeds 5 and 6 gave the same text";
+}
+
+TEST_F(TextCli, GenerateTopKTopPIsReproducible) {
+  const std::string ckpt = byte_model();
+  const std::string flags = "--prompt 'A' --max-tokens 40 --temperature 0.8 --top-k 5 --top-p 0.9 --seed 11";
+  const CommandResult a = generate(ckpt, flags), b = generate(ckpt, flags);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_TRUE(a.out == b.out);
+  EXPECT_EQ(a.out.size(), 1u + 40 + 1);
+}
+
+TEST_F(TextCli, GenerateTemperatureZeroIsDeterministic) {
+  const std::string ckpt = byte_model();
+  // Greedy decoding does not depend on the seed.
+  const CommandResult a = generate(ckpt, "--prompt 'She said' --max-tokens 40 --temperature 0 --seed 1");
+  const CommandResult b = generate(ckpt, "--prompt 'She said' --max-tokens 40 --temperature 0 --seed 2");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_TRUE(a.out == b.out);
+  EXPECT_EQ(a.out.rfind("She said", 0), 0u);
+}
+
+TEST_F(TextCli, GenerateZeroTokensPrintsThePrompt) {
+  const CommandResult r = generate(byte_model(), "--prompt 'Just this.' --max-tokens 0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Just this.\n");
+}
+
+TEST_F(TextCli, GenerateWithoutPrompt) {
+  const CommandResult r = generate(byte_model(), "--max-tokens 25 --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.size(), 25u + 1);
+}
+
+// ---- eval text ----
+
+TEST_F(TextCli, EvalTextReportsLossPerplexityAndBitsPerByte) {
+  const json e = eval_text(byte_model(), corpus());
+  ASSERT_TRUE(e.contains("loss"));
+  EXPECT_EQ(e.value("objective", ""), "causal");
+  const double loss = e["loss"].get<double>(), ppl = e["perplexity"].get<double>(), bpb = e["bits_per_byte"].get<double>();
+  EXPECT_TRUE(std::isfinite(loss) && loss > 0) << e.dump();
+  EXPECT_NEAR(ppl / std::exp(loss), 1.0, 1e-9) << e.dump();
+  // A byte tokenizer: one token per byte, so bits per byte is the loss in bits.
+  EXPECT_NEAR(bpb / (loss / std::log(2.0)), 1.0, 1e-12) << e.dump();
+  EXPECT_EQ(e["tokens"].get<int64_t>(), e["bytes"].get<int64_t>()) << e.dump();
+  // Every byte after the first is predicted exactly once.
+  EXPECT_EQ(e["tokens"].get<int64_t>(), static_cast<int64_t>(fs::file_size(corpus())) - 1) << e.dump();
+}
+
+TEST_F(TextCli, EvalTextOnShortHeldOutText) {
+  const std::string text = "The old man came home in the evening.\n";
+  write_file(path("held-out.txt"), text);
+  const json e = eval_text(byte_model(), path("held-out.txt"));
+  ASSERT_TRUE(e.contains("tokens"));
+  EXPECT_EQ(e["tokens"].get<int64_t>(), static_cast<int64_t>(text.size()) - 1);
+  EXPECT_NEAR(e["perplexity"].get<double>() / std::exp(e["loss"].get<double>()), 1.0, 1e-9);
+}
+
+// ---- BPE ----
+
+TEST_F(TextCli, BpeTrainsGeneratesAndEvaluates) {
+  const std::string ckpt = trained("bpe-model", "--set tokenizer.kind=bpe --set tokenizer.vocab_size=300");
+  ASSERT_TRUE(fs::exists(ckpt));
+  const YAML::Node cfg = YAML::LoadFile(path("bpe-model/config.yaml"));
+  EXPECT_EQ(cfg["tokenizer"]["kind"].as<std::string>(), "bpe");
+  EXPECT_EQ(cfg["tokenizer"]["vocab_size"].as<int>(), 300);
+
+  const CommandResult info = run_tessera("info --checkpoint " + quote(ckpt));
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const json j = json::parse(info.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << info.out;
+  EXPECT_EQ(j.value("architecture", ""), "text/language_model");
+  EXPECT_EQ(j.value("step", -1), 20);
+  ASSERT_TRUE(j.contains("attributes") && j["attributes"].contains("tokenizer")) << info.out;
+  EXPECT_EQ(j["attributes"]["tokenizer"].value("kind", ""), "bpe");
+  EXPECT_EQ(j["attributes"]["tokenizer"].value("vocab_size", 0), 300);
+  EXPECT_EQ(j["modules"].value("token_embedding", int64_t{0}), 300 * 32) << "300 token embeddings of width 32";
+
+  const std::string flags = "--prompt 'The river' --max-tokens 30 --seed 4";
+  const CommandResult a = generate(ckpt, flags), b = generate(ckpt, flags);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out.rfind("The river", 0), 0u);
+  EXPECT_GT(a.out.size(), std::string("The river").size() + 30) << "30 tokens of at least one byte each";
+  EXPECT_TRUE(a.out == b.out);
+
+  const json e = eval_text(ckpt, corpus());
+  ASSERT_TRUE(e.contains("tokens"));
+  const int64_t tokens = e["tokens"].get<int64_t>(), bytes = e["bytes"].get<int64_t>();
+  const int64_t size = static_cast<int64_t>(fs::file_size(corpus()));
+  EXPECT_LT(tokens, bytes) << "merged tokens stand for several bytes";
+  EXPECT_LT(bytes, size) << "the first token is not predicted";
+  EXPECT_GT(bytes, size - 16);
+  const double loss = e["loss"].get<double>();
+  EXPECT_NEAR(e["perplexity"].get<double>() / std::exp(loss), 1.0, 1e-9);
+  EXPECT_NEAR(e["bits_per_byte"].get<double>() / (loss * static_cast<double>(tokens) / std::log(2.0) /
+                                                   static_cast<double>(bytes)),
+              1.0, 1e-9);
+}
+
+// ---- masked objective ----
+
+TEST_F(TextCli, MaskedModelTrainsAndEvaluatesButDoesNotGenerate) {
+  const std::string ckpt = trained("masked-model", "--set model.objective=masked");
+  ASSERT_TRUE(fs::exists(ckpt));
+  const YAML::Node cfg = YAML::LoadFile(path("masked-model/config.yaml"));
+  EXPECT_EQ(cfg["model"]["objective"].as<std::string>(), "masked");
+  EXPECT_DOUBLE_EQ(cfg["model"]["mask_fraction"].as<double>(), 0.15);
+
+  const json e = eval_text(ckpt, corpus());
+  ASSERT_TRUE(e.contains("tokens"));
+  EXPECT_EQ(e.value("objective", ""), "masked");
+  const double size = static_cast<double>(fs::file_size(corpus()));
+  const int64_t tokens = e["tokens"].get<int64_t>();
+  EXPECT_GT(tokens, 0.10 * size) << "about 15% of the tokens are masked and scored";
+  EXPECT_LT(tokens, 0.20 * size);
+  EXPECT_EQ(tokens, e["bytes"].get<int64_t>());
+  EXPECT_TRUE(std::isfinite(e["loss"].get<double>()));
+  EXPECT_NEAR(e["perplexity"].get<double>() / std::exp(e["loss"].get<double>()), 1.0, 1e-9);
+
+  expect_one_line_error(generate(ckpt, "--prompt 'The' --max-tokens 5"),
+                        ckpt + ": holds a masked language model; generate needs a causal one");
+}
+
+// ---- bad input: train ----
+
+TEST_F(TextCli, BadInputEmptyCorpusFile) {
+  write_file(path("empty.txt"), "");
+  expect_train_error("bad-empty-corpus", "--set data.path=" + quote(path("empty.txt")),
+                     path("empty.txt") + ": corpus is empty");
+}
+
+TEST_F(TextCli, BadInputDirectoryWithoutFiles) {
+  fs::create_directories(path("no-files/only-a-subdirectory"));
+  expect_train_error("bad-empty-dir", "--set data.path=" + quote(path("no-files")),
+                     path("no-files") + ": directory holds no regular files");
+}
+
+TEST_F(TextCli, BadInputMissingDataPath) {
+  expect_train_error("bad-missing-data", "--set data.path=" + quote(path("no-such-corpus.txt")),
+                     path("no-such-corpus.txt") + ": no such file or directory");
+}
+
+TEST_F(TextCli, BadInputDataPathNotGiven) {
+  expect_train_error("bad-no-data-path", "--set data.path=", "data.path: is required");
+}
+
+TEST_F(TextCli, BadInputCorpusShorterThanContext) {
+  write_file(path("short.txt"), "Too short for a context of 32 bytes.\n");
+  expect_train_error("bad-short-corpus", "--set data.path=" + quote(path("short.txt")),
+                     "fewer than model.context + 2");
+}
+
+TEST_F(TextCli, BadInputUnknownConfigKey) {
+  const std::string config = edited_config("typo.yaml", "  d_model: 32\n", "  dmodel: 32\n");
+  expect_train_error("bad-typo", "", config + ": unknown key 'model.dmodel' (allowed here: ", config);
+  expect_train_error("bad-typo", "", "d_model, dropout, mlp_hidden, n_head, n_layer", config);
+}
+
+TEST_F(TextCli, BadInputUnknownConfigKeyFromSet) {
+  expect_train_error("bad-typo-set", "--set training.learning_rate=0.1", "unknown key 'training.learning_rate'");
+}
+
+TEST_F(TextCli, BadInputWrongValueType) {
+  const std::string config = edited_config("abc.yaml", "  d_model: 32\n", "  d_model: abc\n");
+  expect_train_error("bad-type", "", config + ": model.d_model: expected an integer, got 'abc'", config);
+  expect_train_error("bad-type-set", "--set model.bias=maybe", "model.bias: expected true or false, got 'maybe'");
+  expect_train_error("bad-type-map", "--set model=5", "model: expected a mapping of keys, got '5'");
+}
+
+TEST_F(TextCli, BadInputNegativeSizes) {
+  const std::string config = edited_config("negative.yaml", "  n_layer: 2\n", "  n_layer: -2\n");
+  expect_train_error("bad-negative", "", config + ": model.n_layer: must be at least 1, got -2", config);
+  expect_train_error("bad-negative-batch", "--set data.batch_size=-4", "data.batch_size: must be at least 1, got -4");
+  expect_train_error("bad-zero-steps", "--set training.max_steps=0", "training.max_steps: must be at least 1, got 0");
+}
+
+TEST_F(TextCli, BadInputHeadsNotDividingWidth) {
+  expect_train_error("bad-heads", "--set model.n_head=3", "model.n_head: must divide d_model (32), got 3");
+}
+
+TEST_F(TextCli, BadInputUnknownTask) {
+  const std::string config = edited_config("task.yaml", "task: text/language_model", "task: text/translation");
+  expect_train_error("bad-task", "", config + ": task: 'text/translation' is not one of: text/language_model", config);
+}
+
+TEST_F(TextCli, BadInputUnknownChoice) {
+  expect_train_error("bad-choice", "--set tokenizer.kind=wordpiece",
+                     "tokenizer.kind: 'wordpiece' is not one of: byte, bpe");
+}
+
+TEST_F(TextCli, BadInputConfigNotYaml) {
+  write_file(path("broken.yaml"), "task: text/language_model\nmodel: [1, 2\n");
+  expect_train_error("bad-yaml", "", path("broken.yaml") + ": invalid YAML at line", path("broken.yaml"));
+  write_file(path("prose.yaml"), "Just a sentence, not a mapping of keys.\n");
+  expect_train_error("bad-prose", "", path("prose.yaml") + ": the config must be a mapping of keys", path("prose.yaml"));
+}
+
+TEST_F(TextCli, BadInputMissingConfigFile) {
+  expect_train_error("bad-no-config", "", path("nowhere.yaml") + ": no such config file", path("nowhere.yaml"));
+}
+
+TEST_F(TextCli, BadInputSetWithoutEquals) {
+  expect_train_error("bad-set", "--set training.lr", "--set expects key=value, got 'training.lr'");
+}
+
+// ---- bad input: generate, eval text ----
+
+TEST_F(TextCli, BadInputCheckpointOfAnotherDomain) {
+  io::CheckpointMeta meta;
+  meta.architecture = "weather/forecaster";
+  io::save_checkpoint(path("weather.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
+  const std::string expected = path("weather.h5") + ": holds a 'weather/forecaster' model, not a text language model";
+  expect_one_line_error(generate(path("weather.h5"), "--prompt 'Rain' --max-tokens 5"), expected);
+  expect_one_line_error(
+      run_tessera("eval text --checkpoint " + quote(path("weather.h5")) + " --input " + quote(corpus())), expected);
+}
+
+TEST_F(TextCli, BadInputPromptLongerThanContext) {
+  const std::string ckpt = trained("context-16", "--set model.context=16 --set training.max_steps=2");
+  ASSERT_TRUE(fs::exists(ckpt));
+  expect_one_line_error(generate(ckpt, "--prompt " + std::string(100, 'x') + " --max-tokens 5"),
+                        "--prompt: the prompt is 100 tokens, longer than the model's context of 16");
+}
+
+TEST_F(TextCli, BadInputMissingCheckpoint) {
+  expect_one_line_error(generate(path("missing.h5"), "--prompt 'The'"), path("missing.h5") + ": no such file");
+  expect_one_line_error(
+      run_tessera("eval text --checkpoint " + quote(path("missing.h5")) + " --input " + quote(corpus())),
+      path("missing.h5") + ": no such file");
+  expect_one_line_error(run_tessera("generate --prompt 'The'"), "--checkpoint is required");
+}
+
+TEST_F(TextCli, BadInputEvalTextInput) {
+  const std::string ckpt = byte_model();
+  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt)), "--input is required");
+  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("absent.txt"))),
+                        path("absent.txt") + ": no such file or directory");
+  write_file(path("one-byte.txt"), "x");
+  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("one-byte.txt"))),
+                        path("one-byte.txt") + ": needs at least two tokens");
+}
+
+}  // namespace
+}  // namespace tessera
