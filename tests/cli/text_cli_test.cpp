@@ -189,12 +189,15 @@ class TextCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("tessera-text-cli-test-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    write_file(dir_ / "corpus.txt", english_like_text(40000));
+    const std::string text = english_like_text(40000);
+    write_file(dir_ / "corpus.txt", text);
+    write_file(dir_ / "sample.txt", text.substr(0, 8000));  // for the slower evaluations
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 
   static std::string path(const std::string& name) { return (dir_ / name).string(); }
   static std::string corpus() { return path("corpus.txt"); }
+  static std::string sample() { return path("sample.txt"); }
   static std::string tiny_config() { return std::string(TESSERA_SOURCE_DIR) + "/tests/configs/text-tiny.yaml"; }
 
   // `tessera train` on a config (the tiny one by default) with our corpus into `run_dir`; `flags`
@@ -455,6 +458,42 @@ TEST_F(TextCli, ResumeAfterSigtermIsBitIdentical) {
   EXPECT_EQ(trajectory(run_a), trajectory(run_b));
 }
 
+// SIGINT (Ctrl-C) stops a run like SIGTERM: the step finishes, the checkpoint is saved, exit 130.
+TEST_F(TextCli, SigintStopsAndSaves) {
+  const std::string run = path("sigint-run");
+  const fs::path out = path("sigint.out"), err = path("sigint.err");
+  // Far more steps than could run before the signal: it always lands mid-run.
+  const pid_t pid = spawn_tessera("train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
+                                      " --run-dir " + quote(run) + " --set training.max_steps=1000000",
+                                  out, err);
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (progress_of(run + "/metrics.jsonl") < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(wait_for(pid, std::chrono::seconds(120)), 130) << slurp(err);
+  const json stopped = last_json_line(slurp(out));
+  ASSERT_TRUE(stopped.is_object()) << slurp(out);
+  EXPECT_EQ(stopped.value("interrupted_by", ""), "SIGINT");
+  ASSERT_TRUE(fs::exists(run + "/checkpoints/last.h5"));
+  EXPECT_EQ(io::read_checkpoint_meta(run + "/checkpoints/last.h5").step, stopped.value("step", int64_t{-1}));
+}
+
+// --max-steps stops a run early without changing its schedule: resuming it later ends exactly
+// where the uncapped run ends.
+TEST_F(TextCli, ResumeAfterMaxStepsCapIsBitIdentical) {
+  const std::string straight = byte_model();
+  ASSERT_TRUE(fs::exists(straight));
+  const std::string run = path("capped-run");
+  const CommandResult capped = train(run, "--max-steps 7");
+  ASSERT_EQ(capped.exit_code, 0) << capped.err;
+  EXPECT_EQ(last_json_line(capped.out).value("step", -1), 7) << capped.out;
+  const CommandResult resumed = train(run, "--resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(last_json_line(resumed.out).value("step", -1), 20) << resumed.out;
+  expect_identical_tensors(straight, run + "/checkpoints/last.h5");
+}
+
 // ---- train: run directories that cannot be used ----
 
 TEST_F(TextCli, ResumeWithDifferentSetValueIsRefused) {
@@ -590,10 +629,10 @@ TEST_F(TextCli, BpeTrainsGeneratesAndEvaluates) {
   EXPECT_GT(a.out.size(), std::string("The river").size() + 30) << "30 tokens of at least one byte each";
   EXPECT_TRUE(a.out == b.out);
 
-  const json e = eval_text(ckpt, corpus());
+  const json e = eval_text(ckpt, sample());
   ASSERT_TRUE(e.contains("tokens"));
   const int64_t tokens = e["tokens"].get<int64_t>(), bytes = e["bytes"].get<int64_t>();
-  const int64_t size = static_cast<int64_t>(fs::file_size(corpus()));
+  const int64_t size = static_cast<int64_t>(fs::file_size(sample()));
   EXPECT_LT(tokens, bytes) << "merged tokens stand for several bytes";
   EXPECT_LT(bytes, size) << "the first token is not predicted";
   EXPECT_GT(bytes, size - 16);
@@ -613,10 +652,10 @@ TEST_F(TextCli, MaskedModelTrainsAndEvaluatesButDoesNotGenerate) {
   EXPECT_EQ(cfg["model"]["objective"].as<std::string>(), "masked");
   EXPECT_DOUBLE_EQ(cfg["model"]["mask_fraction"].as<double>(), 0.15);
 
-  const json e = eval_text(ckpt, corpus());
+  const json e = eval_text(ckpt, sample());
   ASSERT_TRUE(e.contains("tokens"));
   EXPECT_EQ(e.value("objective", ""), "masked");
-  const double size = static_cast<double>(fs::file_size(corpus()));
+  const double size = static_cast<double>(fs::file_size(sample()));
   const int64_t tokens = e["tokens"].get<int64_t>();
   EXPECT_GT(tokens, 0.10 * size) << "about 15% of the tokens are masked and scored";
   EXPECT_LT(tokens, 0.20 * size);
