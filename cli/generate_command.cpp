@@ -19,7 +19,6 @@ int run_generation(const GenerateFlags& f) {
   text::LoadedTextModel loaded = text::load_text_model(f.checkpoint);
   if (!loaded.spec.model.causal)
     throw CheckpointError(f.checkpoint, "holds a masked language model; generate needs a causal one");
-  std::cout << f.prompt << std::flush;
   text::generate(*loaded.model, *loaded.tokenizer, f.prompt, f.sampling,
                  [](const std::string& piece) { std::cout << piece << std::flush; });
   std::cout << std::endl;

@@ -83,6 +83,8 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
+  if (o.resume && !fs::exists(last))
+    throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
   std::error_code ec;
   fs::create_directories(ckpt_dir, ec);
   if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
@@ -97,7 +99,6 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
 
   const fs::path config_file = run_dir / "config.yaml";
   if (o.resume) {
-    if (!fs::exists(last)) throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
     if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
       throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
                                               "same config and --set values (or start a new --run-dir)");

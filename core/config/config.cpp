@@ -1,5 +1,7 @@
 #include "core/config/config.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <sstream>
@@ -66,7 +68,14 @@ double Section::number(const std::string& key, double fallback, double min, doub
   if (!(v >= min)) range << "must be at least " << min << ", got " << v;
   else if (!(v <= max)) range << "must be at most " << max << ", got " << v;
   if (!range.str().empty()) fail(key, range.str());
-  node_[key] = v;
+  // yaml-cpp turns a double into 17 significant digits when it is stored (0.10000000000000001);
+  // store the shortest text that reads back to the same value.
+  char text[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  node_[key] = std::string(text);
   return v;
 }
 
@@ -157,7 +166,6 @@ ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::stri
 
 std::string ConfigFile::effective_yaml() const {
   YAML::Emitter out;
-  out.SetDoublePrecision(15);  // 0.1, not 0.10000000000000001
   out << root_;
   return std::string(out.c_str()) + "\n";
 }

@@ -15,7 +15,7 @@ namespace tessera::io {
 
 struct CheckpointMeta {
   std::string architecture;  // what the tensors describe, e.g. "text/language_model"
-  std::string config;        // the run's effective config (JSON)
+  std::string config;        // the run's effective config (YAML)
   int64_t step = 0;
   std::map<std::string, Generator> rng;  // every generator of the run, by role
   std::map<std::string, std::string> attributes;  // what else a domain keeps with its weights

@@ -49,6 +49,7 @@ void generate(const LanguageModel& model, const Tokenizer& tokenizer, const std:
   if (static_cast<int64_t>(ids.size()) > context)
     throw InputError("--prompt", "the prompt is " + std::to_string(ids.size()) + " tokens, longer than the model's context of " +
                                      std::to_string(context));
+  emit(prompt);  // only once the prompt is known to fit, so a refused run prints nothing
   autograd::NoGradScope no_grad;
   Generator g(o.seed);
   const int64_t vocab = tokenizer.vocab_size();  // never sample the mask token of a masked model

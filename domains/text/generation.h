@@ -16,8 +16,8 @@ struct SamplingOptions {
   uint64_t seed = 0;
 };
 
-// Continues `prompt` token by token, passing each new token's bytes to `emit` as soon as it is
-// drawn. The same seed gives the same text. The context slides once the sequence outgrows it.
+// Passes `prompt` to `emit`, then continues it token by token, passing each new token's bytes
+// to `emit` as soon as it is drawn. The same seed gives the same text. The context slides once the sequence outgrows it.
 // Throws InputError when the prompt alone is longer than the model's context.
 void generate(const LanguageModel& model, const Tokenizer& tokenizer, const std::string& prompt,
               const SamplingOptions& options, const std::function<void(const std::string&)>& emit);
