@@ -3,6 +3,8 @@
 #include <hdf5.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -68,14 +70,19 @@ uint32_t crc_of(const void* data, size_t bytes) {
   return static_cast<uint32_t>(crc);
 }
 
+// Strings are stored fixed-length, inside the (checksummed) object header: variable-length
+// strings live in HDF5's global heap, which has no checksum, and HDF5 1.10 trusts a corrupted
+// length there and copies past its buffer.
 void write_string_attr(hid_t obj, const char* name, const std::string& value, const std::string& path) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_size(type.get(), std::max<size_t>(1, value.size()));
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  const char* s = value.c_str();
-  check(attr.ok() ? H5Awrite(attr.get(), type.get(), &s) : -1, path, std::string("cannot write attribute ") + name);
+  std::string padded = value;
+  padded.resize(std::max<size_t>(1, value.size()), '\0');
+  check(attr.ok() ? H5Awrite(attr.get(), type.get(), padded.data()) : -1, path, std::string("cannot write attribute ") + name);
 }
 
 template <class T>
@@ -90,15 +97,28 @@ bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 std::string read_string_attr(hid_t obj, const char* name, const std::string& path) {
   if (!has_attr(obj, name)) throw CheckpointError(path, std::string("missing attribute '") + name + "'");
   Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  // Read with the character set the file declares: HDF5 will not convert UTF-8 to ASCII.
   Handle stored(attr.ok() ? H5Aget_type(attr.get()) : -1, H5Tclose);
+  if (!stored.ok() || H5Tget_class(stored.get()) != H5T_STRING)
+    throw CheckpointError(path, std::string("attribute '") + name + "' is not a string");
+  // Read in the character set the file declares: HDF5 will not convert UTF-8 to ASCII.
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), H5T_VARIABLE);
-  H5Tset_cset(type.get(), stored.ok() ? H5Tget_cset(stored.get()) : H5T_CSET_UTF8);
-  char* s = nullptr;
-  check(attr.ok() ? H5Aread(attr.get(), type.get(), &s) : -1, path, std::string("cannot read attribute ") + name);
-  std::string out = s ? s : "";
-  H5free_memory(s);
+  H5Tset_cset(type.get(), H5Tget_cset(stored.get()));
+  const std::string what = std::string("cannot read attribute ") + name + " (corrupted file)";
+  if (H5Tis_variable_str(stored.get()) > 0) {  // files written by h5py
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    char* s = nullptr;
+    check(H5Aread(attr.get(), type.get(), &s), path, what);
+    std::string out = s ? s : "";
+    H5free_memory(s);
+    return out;
+  }
+  const size_t size = H5Tget_size(stored.get());
+  if (size == 0 || size > (size_t{1} << 30)) throw CheckpointError(path, what);
+  H5Tset_size(type.get(), size);
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  std::string out(size, '\0');
+  check(H5Aread(attr.get(), type.get(), out.data()), path, what);
+  out.resize(std::strlen(out.c_str()));
   return out;
 }
 
@@ -194,7 +214,10 @@ std::vector<StoredTensor> list_tensors(hid_t file, const std::string& path) {
 void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, const CheckpointMeta& meta) {
   silence_hdf5();
   write_atomically(path, [&](const std::string& tmp) {
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    // HDF5 1.8+ object headers carry checksums, so corrupted metadata is detected, not trusted.
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     if (!file.ok()) throw CheckpointError(path, "cannot create file");
     write_string_attr(file.get(), "format", kFormat, path);
     write_scalar_attr<int64_t>(file.get(), "format_version", H5T_NATIVE_INT64, kFormatVersion, path);
