@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using test_support::CommandResult;
+using test_support::raw_tensors;
 using test_support::run_tessera;
 
 class CheckpointCli : public ::testing::Test {
@@ -46,19 +47,6 @@ class CheckpointCli : public ::testing::Test {
   static fs::path dir_;
 };
 fs::path CheckpointCli::dir_;
-
-// Reads every tensor of a checkpoint as raw bytes, keyed by name.
-std::map<std::string, std::vector<char>> raw_tensors(const std::string& file) {
-  std::map<std::string, std::vector<char>> out;
-  nn::NamedTensors tensors;
-  for (const auto& t : io::list_checkpoint_tensors(file)) tensors.emplace_back(t.name, Tensor::zeros(t.shape, t.dtype));
-  io::load_checkpoint(file, tensors);
-  for (const auto& [name, t] : tensors) {
-    const char* p = static_cast<const char*>(t.raw_data());
-    out[name] = std::vector<char>(p, p + t.nbytes());
-  }
-  return out;
-}
 
 TEST_F(CheckpointCli, ResumeInFreshProcessIsBitIdentical) {
   ASSERT_EQ(train("--train-steps 6 --save " + path("straight.h5")).exit_code, 0);

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/io/checkpoint.h"
+
 namespace tessera::test_support {
 namespace {
 
@@ -29,6 +31,18 @@ CommandResult run_tessera(const std::string& args) {
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;
+}
+
+std::map<std::string, std::vector<char>> raw_tensors(const std::string& checkpoint) {
+  std::map<std::string, std::vector<char>> out;
+  nn::NamedTensors tensors;
+  for (const auto& t : io::list_checkpoint_tensors(checkpoint)) tensors.emplace_back(t.name, Tensor::zeros(t.shape, t.dtype));
+  io::load_checkpoint(checkpoint, tensors);
+  for (const auto& [name, t] : tensors) {
+    const char* p = static_cast<const char*>(t.raw_data());
+    out[name] = std::vector<char>(p, p + t.nbytes());
+  }
+  return out;
 }
 
 }  // namespace tessera::test_support

@@ -1,6 +1,8 @@
 #pragma once
-// Runs the tessera executable as a user would and captures what it says.
+// Runs the tessera executable as a user would and captures what it says; reads what it wrote.
+#include <map>
 #include <string>
+#include <vector>
 
 namespace tessera::test_support {
 
@@ -12,5 +14,8 @@ struct CommandResult {
 
 // Runs TESSERA_BINARY with the given arguments (a shell-quoted string).
 CommandResult run_tessera(const std::string& args);
+
+// Every tensor of a checkpoint (parameters and optimizer moments) as raw bytes, keyed by name.
+std::map<std::string, std::vector<char>> raw_tensors(const std::string& checkpoint);
 
 }  // namespace tessera::test_support

@@ -31,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::CommandResult;
+using test_support::raw_tensors;
 using test_support::run_tessera;
 
 std::string slurp(const fs::path& p) {
@@ -92,19 +93,6 @@ int64_t progress_of(const fs::path& file) {
   for (const auto& j : read_metrics(file))
     if (j.contains("step")) step = std::max<int64_t>(step, j["step"].get<int64_t>());
   return step;
-}
-
-// Every tensor of a checkpoint (parameters and optimizer moments) as raw bytes, keyed by name.
-std::map<std::string, std::vector<char>> raw_tensors(const std::string& file) {
-  std::map<std::string, std::vector<char>> out;
-  nn::NamedTensors tensors;
-  for (const auto& t : io::list_checkpoint_tensors(file)) tensors.emplace_back(t.name, Tensor::zeros(t.shape, t.dtype));
-  io::load_checkpoint(file, tensors);
-  for (const auto& [name, t] : tensors) {
-    const char* p = static_cast<const char*>(t.raw_data());
-    out[name] = std::vector<char>(p, p + t.nbytes());
-  }
-  return out;
 }
 
 void expect_identical_tensors(const std::string& a_file, const std::string& b_file) {
