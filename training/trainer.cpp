@@ -123,16 +123,20 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   RunResult result;
   result.step = opt.steps();
+  int64_t saved_at = -1, evaluated_at = -1;  // steps of the last checkpoint and evaluation
 
   auto save = [&] {
+    if (saved_at == opt.steps()) return;
     state.attributes["elapsed_s"] = std::to_string(previous_elapsed + seconds_since(start));
     save_train_state(last.string(), state);
+    saved_at = opt.steps();
   };
   auto evaluate = [&] {
     autograd::NoGradScope no_grad;
     model.set_training(false);
     result.eval_loss = task.eval_loss(c.eval_batches);
     model.set_training(true);
+    evaluated_at = opt.steps();
     return result.eval_loss;
   };
 
@@ -183,7 +187,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     save();
     return result;
   }
-  if (result.eval_loss < 0 || (c.eval_every > 0 && result.step % c.eval_every != 0)) {
+  if (evaluated_at != result.step) {
     const double eval = evaluate();
     metrics.write({{"step", result.step}, {"eval_loss", eval}, {"elapsed_s", previous_elapsed + seconds_since(start)}});
   }

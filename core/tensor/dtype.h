@@ -13,6 +13,5 @@ size_t dtype_size(DType t);
 const char* dtype_name(DType t);
 DType dtype_from_name(const std::string& name);
 inline bool is_floating(DType t) { return t == DType::f32 || t == DType::f64 || t == DType::bf16; }
-inline bool is_integer(DType t) { return t == DType::i32 || t == DType::i64 || t == DType::u8; }
 
 }  // namespace tessera

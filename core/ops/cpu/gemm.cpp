@@ -59,6 +59,4 @@ void set_num_threads(int n) {
 }
 #endif
 
-int num_threads() { return omp_get_max_threads(); }
-
 }  // namespace tessera::cpu

@@ -13,6 +13,5 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, double al
 
 // Sets the thread count of our OpenMP loops and of the BLAS.
 void set_num_threads(int n);
-int num_threads();
 
 }  // namespace tessera::cpu
