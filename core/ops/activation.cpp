@@ -1,6 +1,8 @@
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/activation_math.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/activation.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -8,24 +10,25 @@ namespace {
 
 Tensor unary(Activation act, const Tensor& x_in, const char* name) {
   Tensor x = contiguous(x_in).detach();
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    cpu::apply_activation(act, px, po, x.numel());
-  });
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::activation_forward(act, x, out));
+  else
+    cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
+      using T = decltype(tag);
+      cpu::apply_activation(act, x.data<T>(), out.data<T>(), x.numel());
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [act, x, name](std::vector<Tensor>& in, const Tensor& g_in) {
       Tensor g = contiguous(g_in);
-      Tensor gx = Tensor::empty(x.shape(), x.dtype());
-      cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
-        using T = decltype(tag);
-        const T* px = x.data<T>();
-        const T* pg = g.data<T>();
-        T* po = gx.data<T>();
-        cpu::apply_activation_grad(act, px, pg, po, x.numel());
-      });
+      Tensor gx = Tensor::empty(x.shape(), x.dtype(), x.device());
+      if (on_cuda(x))
+        TESSERA_CUDA_CALL(cuda::activation_backward(act, x, g, gx));
+      else
+        cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
+          using T = decltype(tag);
+          cpu::apply_activation_grad(act, x.data<T>(), g.data<T>(), gx.data<T>(), x.numel());
+        });
       autograd::add_grad(in, 0, gx);
     });
   return out;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/cuda/runtime.h"
 #include "core/util/error.h"
 
 namespace tessera {
@@ -21,7 +22,7 @@ class CpuAllocator : public Allocator {
     for (auto& [size, blocks] : free_)
       for (void* p : blocks) std::free(p);
   }
-  void* allocate(size_t bytes) override {
+  void* allocate(size_t bytes, Device) override {
     const size_t size = size_class(bytes);
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -36,7 +37,7 @@ class CpuAllocator : public Allocator {
     if (!p) throw std::bad_alloc();
     return p;
   }
-  void deallocate(void* ptr, size_t bytes) override {
+  void deallocate(void* ptr, size_t bytes, Device) override {
     std::lock_guard<std::mutex> lock(mutex_);
     free_[size_class(bytes)].push_back(ptr);
   }
@@ -54,26 +55,17 @@ class CpuAllocator : public Allocator {
   std::unordered_map<size_t, std::vector<void*>> free_;
 };
 
-Allocator*& slot(DeviceType type) {
-  static Allocator* slots[2] = {nullptr, nullptr};
-  return slots[static_cast<int>(type)];
-}
-
 }  // namespace
-
-void register_allocator(DeviceType type, Allocator* allocator) { slot(type) = allocator; }
 
 Allocator& allocator_for(DeviceType type) {
   static CpuAllocator cpu;
-  if (type == DeviceType::cpu) return slot(type) ? *slot(type) : cpu;
-  if (!slot(type)) throw Error("no allocator for device type cuda: this build has no CUDA backend");
-  return *slot(type);
+  return type == DeviceType::cpu ? static_cast<Allocator&>(cpu) : cuda::device_allocator();
 }
 
 Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
-  data_ = allocator_for(device.type).allocate(bytes);
+  data_ = allocator_for(device.type).allocate(bytes, device);
 }
 
-Storage::~Storage() { allocator_for(device_.type).deallocate(data_, bytes_); }
+Storage::~Storage() { allocator_for(device_.type).deallocate(data_, bytes_, device_); }
 
 }  // namespace tessera

@@ -5,15 +5,14 @@
 
 namespace tessera {
 
-// Device memory provider. The CPU one is built in; a backend registers its own for its device type.
+// Memory provider for one device type (the CPU pool here, the CUDA pool in core/cuda).
 class Allocator {
  public:
   virtual ~Allocator() = default;
-  virtual void* allocate(size_t bytes) = 0;
-  virtual void deallocate(void* ptr, size_t bytes) = 0;
+  virtual void* allocate(size_t bytes, Device device) = 0;
+  virtual void deallocate(void* ptr, size_t bytes, Device device) = 0;
 };
 
-void register_allocator(DeviceType type, Allocator* allocator);
 Allocator& allocator_for(DeviceType type);
 
 // One reference-counted block of memory (shared between a tensor and its views).

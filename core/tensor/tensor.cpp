@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/cuda/runtime.h"
 #include "core/util/error.h"
 
 namespace tessera {
@@ -143,10 +144,12 @@ void Tensor::check_dtype(DType expected) const {
 
 double Tensor::item() const {
   if (numel() != 1) throw ShapeError("item() on a tensor of shape " + shape_str(shape()));
+  if (!device().is_cpu()) return to(Device::cpu()).item();
   return load_as_double(raw_data(), dtype(), 0);
 }
 
 std::vector<double> Tensor::to_doubles() const {
+  if (!device().is_cpu()) return to(Device::cpu()).to_doubles();
   std::vector<double> out(numel());
   const void* base = raw_data();
   const DType t = dtype();
@@ -169,6 +172,16 @@ Tensor Tensor::detach() const { return as_strided(shape(), strides(), offset());
 Tensor Tensor::contiguous_copy() const {
   Tensor out = empty(shape(), dtype(), device());
   out.copy_(*this);
+  return out;
+}
+
+Tensor Tensor::to(Device target) const {
+  if (target.is_cpu() && device().is_cpu()) return contiguous_copy();
+  cuda::require_device(target);
+  // One flat copy moves a contiguous tensor; a strided one is packed on its own device first.
+  const Tensor packed = is_contiguous() ? *this : contiguous_copy();
+  Tensor out = empty(shape(), dtype(), target);
+  cuda::copy_bytes(out.raw_data(), target, packed.raw_data(), packed.device(), nbytes());
   return out;
 }
 

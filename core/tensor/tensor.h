@@ -88,14 +88,16 @@ class Tensor {
     return static_cast<T*>(impl_->storage->data()) + impl_->offset;
   }
   void* raw_data() const;
-  double item() const;          // one-element tensor as double
-  std::vector<double> to_doubles() const;  // any dtype, logical order
+  double item() const;          // one-element tensor as double (copied to the host if needed)
+  std::vector<double> to_doubles() const;  // any dtype, logical order, on the host
 
   // Raw (non-differentiable) helpers.
   Tensor as_strided(const Shape& shape, const Shape& strides, int64_t offset) const;
   Tensor contiguous_copy() const;  // always a fresh contiguous tensor
   Tensor clone() const { return contiguous_copy(); }
   Tensor to(DType dtype) const;    // converted copy (same dtype: a copy too)
+  // Contiguous copy on `device` (an explicit host/device transfer; same device: a copy too).
+  Tensor to(Device device) const;
   Tensor detach() const;           // shares storage, no autograd history
   void fill_(double value);
   void copy_(const Tensor& src);   // same shape (or both contiguous, same numel) and dtype

@@ -1,0 +1,26 @@
+#pragma once
+// What the rest of the engine may ask of the CUDA backend without including CUDA headers. In a
+// build without CUDA, `built()` is false, no device is ever available, and moving a tensor to a
+// CUDA device fails with a message saying how to build with CUDA.
+#include <cstddef>
+
+#include "core/tensor/device.h"
+#include "core/tensor/storage.h"
+
+namespace tessera::cuda {
+
+bool built();
+// Number of usable CUDA devices (0 when none is present, the driver is missing, or !built()).
+int device_count();
+inline bool available() { return device_count() > 0; }
+// Throws an Error naming the device when it does not exist.
+void require_device(Device device);
+// Caching allocator for device memory (one pool per device).
+Allocator& device_allocator();
+// Copies bytes between host and device, or between devices; waits until the copy is done so the
+// host may read or reuse the buffer at once.
+void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes);
+// Waits for all work queued on the device's stream.
+void synchronize(Device device);
+
+}  // namespace tessera::cuda
