@@ -21,11 +21,12 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(--config "$config" --set training.threads=1 --set training.max_steps="$steps" --set training.eval_every=0
         --set training.eval_batches=1 --set training.checkpoint_every=0 --set training.log_every=1)
-"$tessera" train "${common[@]}" --run-dir "$out/one" --set training.grad_accumulation=1 >/dev/null 2>&1
-"${mpirun[@]}" "$tessera" train "${common[@]}" --run-dir "$out/two" --set training.grad_accumulation=2 \
-  --set training.bucket_mb=1 >/dev/null 2>&1
-"${mpirun[@]}" "$tessera" train "${common[@]}" --run-dir "$out/two_one_bucket" --set training.grad_accumulation=2 \
-  --set training.bucket_mb=100000 >/dev/null 2>&1
+quietly() { "$@" >"$out/log" 2>&1 || { cat "$out/log" >&2; exit 1; }; }
+quietly "$tessera" train "${common[@]}" --run-dir "$out/one" --set training.grad_accumulation=1
+quietly "${mpirun[@]}" "$tessera" train "${common[@]}" --run-dir "$out/two" --set training.grad_accumulation=2 \
+  --set training.bucket_mb=1
+quietly "${mpirun[@]}" "$tessera" train "${common[@]}" --run-dir "$out/two_one_bucket" --set training.grad_accumulation=2 \
+  --set training.bucket_mb=65536
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 out = sys.argv[1]
