@@ -138,6 +138,25 @@ pid_t child_with_rank(pid_t parent, int rank) {
   return 0;
 }
 
+// Ends the job if a failed assertion leaves it running: SIGTERM lets mpirun stop its ranks.
+class JobGuard {
+ public:
+  explicit JobGuard(pid_t launcher) : launcher_(launcher) {}
+  ~JobGuard() {
+    if (::waitpid(launcher_, nullptr, WNOHANG) != 0) return;
+    ::kill(launcher_, SIGTERM);
+    for (int i = 0; i < 100 && ::waitpid(launcher_, nullptr, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(launcher_, SIGKILL);
+    ::waitpid(launcher_, nullptr, 0);
+  }
+  JobGuard(const JobGuard&) = delete;
+  JobGuard& operator=(const JobGuard&) = delete;
+
+ private:
+  pid_t launcher_;
+};
+
 TEST_F(DistCli, KilledRankEndsTheJobAndLeavesTheCheckpointIntact) {
   const fs::path err = dir_ / "killed.err";
   const std::string command = "exec " + train_command(2, "killed", "--set training.max_steps=100000 --set "
@@ -149,6 +168,7 @@ TEST_F(DistCli, KilledRankEndsTheJobAndLeavesTheCheckpointIntact) {
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
+  JobGuard guard(launcher);
   using clock = std::chrono::steady_clock;
   auto deadline = clock::now() + std::chrono::seconds(30);
   while (!fs::exists(checkpoint("killed")) && clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -162,11 +182,7 @@ TEST_F(DistCli, KilledRankEndsTheJobAndLeavesTheCheckpointIntact) {
   pid_t done = 0;
   while ((done = ::waitpid(launcher, &status, WNOHANG)) == 0 && clock::now() - killed_at < std::chrono::seconds(60))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (done == 0) {
-    ::kill(launcher, SIGKILL);
-    ::waitpid(launcher, &status, 0);
-    FAIL() << "the job was still running 60 s after rank 1 was killed";
-  }
+  ASSERT_NE(done, 0) << "the job was still running 60 s after rank 1 was killed";
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "status " << status;
   const std::string said = slurp(err);
   EXPECT_NE(said.find("rank 1"), std::string::npos) << said;
