@@ -4,11 +4,12 @@
 # gradient communication the backward pass hides.
 #
 # Hidden share: the trainer logs comm_wait_s, the time a step waits for gradient buckets after its
-# backward pass. With one bucket (bucket_mb huge) nothing leaves before the backward pass ends, so
+# backward pass (on the rank that finished last, so waiting for a slower rank is left out). With one bucket (bucket_mb huge) nothing leaves before the backward pass ends, so
 # that wait is the whole exposed communication; with small buckets most of it runs during the
 # backward pass. hidden = 1 - wait(small buckets) / wait(one bucket).
 #
-# usage: bench/dist_scaling.sh            STEPS=N (default 40), CONFIG=... (default configs/text/demo.yaml)
+# usage: bench/dist_scaling.sh [--set key=value ...]   (extra config overrides)
+#        STEPS=N (default 40), CONFIG=... (default configs/text/demo.yaml)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tessera=build/bin/tessera
@@ -20,7 +21,7 @@ mpirun=(env OMPI_MCA_mpi_yield_when_idle=1 mpirun --oversubscribe -np 2)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(--config "$config" --set training.threads=1 --set training.max_steps="$steps" --set training.eval_every=0
-        --set training.eval_batches=1 --set training.checkpoint_every=0 --set training.log_every=1)
+        --set training.eval_batches=1 --set training.checkpoint_every=0 --set training.log_every=1 "$@")
 quietly() { "$@" >"$out/log" 2>&1 || { cat "$out/log" >&2; exit 1; }; }
 quietly "$tessera" train "${common[@]}" --run-dir "$out/one" --set training.grad_accumulation=1
 quietly "${mpirun[@]}" "$tessera" train "${common[@]}" --run-dir "$out/two" --set training.grad_accumulation=2 \

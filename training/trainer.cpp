@@ -178,7 +178,9 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
       else
         scaled.backward();
     }
-    const double comm_wait_s = opt.finish_reduction();
+    // The rank that finished its backward pass last waits for communication alone, not for
+    // slower ranks: its wait is the communication the backward pass did not hide.
+    const double comm_wait_s = comm.all_reduce(opt.finish_reduction(), dist::ReduceOp::min);
     const double lr = schedule.at(opt.steps());
     const double grad_norm = opt.step(lr, c.grad_clip);
     const int64_t step = opt.steps();
