@@ -6,6 +6,8 @@
 
 #include "cli/commands.h"
 #include "core/config/config.h"
+#include "core/dist/communicator.h"
+#include "core/dist/session.h"
 #include "core/task/task.h"
 #include "core/util/error.h"
 #include "training/trainer.h"
@@ -24,6 +26,7 @@ struct TrainFlags {
 
 int run_training(const TrainFlags& f) {
   namespace fs = std::filesystem;
+  dist::DistributedSession session;  // MPI when started by mpirun or srun
   const std::string run_dir = f.run_dir.empty() ? "runs/" + fs::path(f.config).stem().string() : f.run_dir;
   config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
   config::Section root = file.root();
@@ -33,6 +36,7 @@ int run_training(const TrainFlags& f) {
 
   training::RunOptions options{run_dir, f.resume, f.max_steps, f.max_minutes, file.effective_yaml()};
   const training::RunResult r = training::train(*task, trainer, options);
+  if (!dist::world().is_root()) return r.interrupted_by ? 128 + r.interrupted_by : 0;
   nlohmann::ordered_json j = {{"run_dir", run_dir},
                               {"step", r.step},
                               {"loss", r.last_loss},

@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "core/autograd/autograd.h"
+#include "core/dist/communicator.h"
 #include "core/io/atomic_file.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
 #include "core/util/error.h"
+#include "training/data_parallel.h"
 #include "training/interrupt.h"
+#include "training/micro_batches.h"
 #include "training/progress.h"
 #include "training/train_state.h"
 
@@ -75,6 +78,8 @@ TrainerConfig TrainerConfig::read(config::Section s) {
   c.log_every = s.integer("log_every", c.log_every, 1);
   c.seed = static_cast<uint64_t>(s.integer("seed", 0, 0));
   c.threads = s.integer("threads", c.threads, 0, 1024);
+  c.zero = s.integer("zero", c.zero, 0, 1);
+  c.bucket_mb = s.number("bucket_mb", c.bucket_mb, 0.001, 65536.0);
   s.finish();
   return c;
 }
@@ -82,17 +87,22 @@ TrainerConfig TrainerConfig::read(config::Section s) {
 RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  dist::Communicator& comm = dist::world();
+  const bool root = comm.is_root();
+  const MicroBatchPlan plan(c.grad_accumulation, comm.rank(), comm.size());
   const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
   if (o.resume && !fs::exists(last))
     throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
   std::error_code ec;
-  fs::create_directories(ckpt_dir, ec);
+  if (root) fs::create_directories(ckpt_dir, ec);
   if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
 
   nn::Module& model = task.model();
-  optim::AdamW opt(model.named_parameters(), optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay});
+  DataParallelOptimizer opt(comm, model.named_parameters(),
+                            optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
+                            DataParallelConfig{c.zero == 1, c.bucket_mb});
   Generator data_rng(splitmix64(c.seed ^ 0xda7aull));
-  TrainState state{&model, &opt, task.model_generators(), task.architecture(), o.effective_config,
+  TrainState state{&model, nullptr, task.model_generators(), task.architecture(), o.effective_config,
                    task.checkpoint_attributes()};
   state.generators["data"] = &data_rng;
   double previous_elapsed = 0;
@@ -102,7 +112,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
       throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
                                               "same config and --set values (or start a new --run-dir)");
-    const io::CheckpointMeta meta = load_train_state(last.string(), state);
+    const io::CheckpointMeta meta = opt.load(last.string(), state);
     auto it = meta.attributes.find("elapsed_s");
     if (it != meta.attributes.end()) previous_elapsed = std::stod(it->second);
   } else {
@@ -110,14 +120,13 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
       throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
     task.initialize(c.seed);
     for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
-    std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
+    if (root) std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
   }
-  write_text(config_file, o.effective_config);
+  if (root) write_text(config_file, o.effective_config);
 
   const int64_t target = o.max_steps >= 0 ? std::min(c.max_steps, o.max_steps) : c.max_steps;
   const optim::LrSchedule schedule{c.lr, c.warmup_steps, c.max_steps, c.min_lr};
-  const std::vector<Tensor> params = model.parameters();
-  MetricsLog metrics(run_dir / "metrics.jsonl");
+  std::unique_ptr<MetricsLog> metrics = root ? std::make_unique<MetricsLog>(run_dir / "metrics.jsonl") : nullptr;
   Progress progress(opt.steps(), target);
   InterruptGuard interrupts;
   const auto start = std::chrono::steady_clock::now();
@@ -128,7 +137,8 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   auto save = [&] {
     if (saved_at == opt.steps()) return;
     state.attributes["elapsed_s"] = std::to_string(previous_elapsed + seconds_since(start));
-    save_train_state(last.string(), state);
+    seek_generators(state.generators, plan.first_of_step(opt.steps()));
+    opt.save(last.string(), state);
     saved_at = opt.steps();
   };
   auto evaluate = [&] {
@@ -139,57 +149,72 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     evaluated_at = opt.steps();
     return result.eval_loss;
   };
+  // Every rank stops at the same step: a signal or the clock seen by any rank stops them all.
+  auto stop_requested = [&] {
+    double reasons[2] = {static_cast<double>(InterruptGuard::received()),
+                         o.max_minutes >= 0 && seconds_since(start) >= o.max_minutes * 60.0 ? 1.0 : 0.0};
+    comm.all_reduce(reasons, 2, dist::ReduceOp::max);
+    result.interrupted_by = static_cast<int>(reasons[0]);
+    return reasons[0] > 0 || reasons[1] > 0;
+  };
 
-  progress.note(task.describe() + "; steps " + std::to_string(opt.steps()) + " -> " + std::to_string(target));
+  if (root) progress.note(task.describe() + "; steps " + std::to_string(opt.steps()) + " -> " + std::to_string(target));
   model.set_training(true);
   while (opt.steps() < target) {
-    if ((result.interrupted_by = InterruptGuard::received())) break;
-    if (o.max_minutes >= 0 && seconds_since(start) >= o.max_minutes * 60.0) break;
+    if (stop_requested()) break;
     const auto t0 = std::chrono::steady_clock::now();
     opt.zero_grad();
     double loss_sum = 0;
-    for (int64_t micro = 0; micro < c.grad_accumulation; ++micro) {
+    for (int64_t micro = 0; micro < plan.per_rank(); ++micro) {
+      seek_generators(state.generators, plan.index(opt.steps(), micro));
       Tensor loss = task.train_loss(data_rng);
       if (!std::isfinite(loss.item()))
         throw Error("training loss became " + std::to_string(loss.item()) + " at step " + std::to_string(opt.steps() + 1) +
                     " (lower training.lr or raise training.warmup_steps)");
       loss_sum += loss.item();
-      (c.grad_accumulation > 1 ? ops::scale(loss, 1.0 / static_cast<double>(c.grad_accumulation)) : loss).backward();
+      Tensor scaled = plan.per_step() > 1 ? ops::scale(loss, 1.0 / static_cast<double>(plan.per_step())) : loss;
+      if (micro + 1 == plan.per_rank())
+        opt.backward_and_reduce(scaled);
+      else
+        scaled.backward();
     }
-    const double grad_norm = optim::clip_grad_norm(params, c.grad_clip);
+    // The rank that finished its backward pass last waits for communication alone, not for
+    // slower ranks: its wait is the communication the backward pass did not hide.
+    const double comm_wait_s = comm.all_reduce(opt.finish_reduction(), dist::ReduceOp::min);
     const double lr = schedule.at(opt.steps());
-    opt.step(lr);
+    const double grad_norm = opt.step(lr, c.grad_clip);
     const int64_t step = opt.steps();
     result.step = step;
-    result.last_loss = loss_sum / static_cast<double>(c.grad_accumulation);
+    result.last_loss = comm.all_reduce(loss_sum, dist::ReduceOp::sum) / static_cast<double>(plan.per_step());
     const double tokens_per_s =
-        static_cast<double>(task.items_per_batch() * c.grad_accumulation) / std::max(1e-9, seconds_since(t0));
+        static_cast<double>(task.items_per_batch() * plan.per_step()) / std::max(1e-9, seconds_since(t0));
 
     const bool eval_now = c.eval_every > 0 && step % c.eval_every == 0;
-    if (step % c.log_every == 0 || eval_now || step == target) {
+    if (root && (step % c.log_every == 0 || eval_now || step == target)) {
       nlohmann::ordered_json j = {{"step", step},
                                   {"loss", result.last_loss},
                                   {"lr", lr},
                                   {"tokens_per_s", tokens_per_s},
                                   {"grad_norm", grad_norm},
                                   {"elapsed_s", previous_elapsed + seconds_since(start)}};
+      if (comm.size() > 1) j["comm_wait_s"] = comm_wait_s;
       if (eval_now) {
         j["eval_loss"] = evaluate();
         progress.note("step " + std::to_string(step) + ": eval loss " + std::to_string(result.eval_loss));
       }
-      metrics.write(j);
+      metrics->write(j);
       progress.update(step, result.last_loss, tokens_per_s, lr);
     }
     if (c.checkpoint_every > 0 && step % c.checkpoint_every == 0) save();
   }
-  progress.finish();
+  if (root) progress.finish();
   if (result.interrupted_by) {  // save first: a pre-empted job may be killed soon
     save();
     return result;
   }
-  if (evaluated_at != result.step) {
+  if (root && evaluated_at != result.step) {
     const double eval = evaluate();
-    metrics.write({{"step", result.step}, {"eval_loss", eval}, {"elapsed_s", previous_elapsed + seconds_since(start)}});
+    metrics->write({{"step", result.step}, {"eval_loss", eval}, {"elapsed_s", previous_elapsed + seconds_since(start)}});
   }
   save();
   return result;

@@ -1,7 +1,9 @@
 #pragma once
 // The training loop shared by every domain: gradient accumulation, AdamW with warm-up and cosine
 // decay, clipping, periodic evaluation, metrics.jsonl, progress, atomic checkpoints every N steps
-// and on exit (including SIGINT/SIGTERM), and exact resume.
+// and on exit (including SIGINT/SIGTERM), and exact resume. Under mpirun/srun it trains data
+// parallel over dist::world() (training/data_parallel.h, training/micro_batches.h); rank 0 alone
+// evaluates and writes metrics, progress and checkpoints.
 #include <cstdint>
 #include <string>
 
@@ -27,6 +29,8 @@ struct TrainerConfig {
   int64_t log_every = 10;
   uint64_t seed = 0;
   int64_t threads = 0;  // 0: all cores
+  int64_t zero = 0;       // 1: ZeRO-1, each rank keeps the optimizer moments of its shard only
+  double bucket_mb = 25;  // gradient bucket size for data-parallel communication
 
   static TrainerConfig read(config::Section section);
 };

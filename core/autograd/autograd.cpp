@@ -1,5 +1,6 @@
 #include "core/autograd/autograd.h"
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/util/error.h"
@@ -7,12 +8,20 @@
 namespace tessera::autograd {
 namespace {
 thread_local bool g_grad_enabled = true;
+thread_local GradReadyHook* g_grad_ready_hook = nullptr;
+
+bool is_leaf_needing_grad(const Tensor& t) { return t.defined() && t.requires_grad() && t.is_leaf(); }
 }
 
 bool grad_enabled() { return g_grad_enabled; }
 
 NoGradScope::NoGradScope() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradScope::~NoGradScope() { g_grad_enabled = previous_; }
+
+GradReadyScope::GradReadyScope(GradReadyHook hook) : hook_(std::move(hook)), previous_(g_grad_ready_hook) {
+  g_grad_ready_hook = &hook_;
+}
+GradReadyScope::~GradReadyScope() { g_grad_ready_hook = previous_; }
 
 bool needs_graph(const std::vector<Tensor>& inputs) {
   if (!g_grad_enabled) return false;
@@ -58,6 +67,15 @@ void Tensor::backward(const Tensor& grad_output) const {
     }
   }
 
+  // With a grad-ready hook: how many graph nodes still have to add to each leaf's gradient.
+  autograd::GradReadyHook* const hook = autograd::g_grad_ready_hook;
+  std::unordered_map<TensorImpl*, int> pending_edges;
+  if (hook)
+    for (const auto& node : order)
+      if (node->backward)
+        for (const Tensor& input : node->inputs)
+          if (autograd::is_leaf_needing_grad(input)) ++pending_edges[input.impl()];
+
   const_cast<Tensor*>(this)->accumulate_grad(seed);
   autograd::NoGradScope no_grad;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
@@ -67,6 +85,9 @@ void Tensor::backward(const Tensor& grad_output) const {
       Tensor g(node->grad);
       node->backward(node->inputs, g);
     }
+    if (hook)
+      for (const Tensor& input : node->inputs)
+        if (autograd::is_leaf_needing_grad(input) && --pending_edges[input.impl()] == 0) (*hook)(input);
     // Free the graph behind us: intermediate gradients, saved activations and edges.
     node->grad.reset();
     node->inputs.clear();

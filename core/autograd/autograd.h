@@ -2,6 +2,7 @@
 // Reverse-mode automatic differentiation. Each differentiable op that sees an input requiring
 // a gradient attaches to its output the inputs and a backward function; Tensor::backward walks
 // that graph in reverse topological order and frees it as it goes.
+#include <functional>
 #include <vector>
 
 #include "core/tensor/tensor.h"
@@ -20,6 +21,24 @@ class NoGradScope {
 
  private:
   bool previous_;
+};
+
+// Called with each leaf (a parameter) as soon as its gradient for the running backward pass is
+// complete, while the pass goes on with the rest of the graph: data-parallel training starts
+// sending a gradient bucket from here. Leaves the pass never reaches are not reported.
+using GradReadyHook = std::function<void(const Tensor& leaf)>;
+
+// Installs a hook for the backward passes run on this thread within its scope.
+class GradReadyScope {
+ public:
+  explicit GradReadyScope(GradReadyHook hook);
+  ~GradReadyScope();
+  GradReadyScope(const GradReadyScope&) = delete;
+  GradReadyScope& operator=(const GradReadyScope&) = delete;
+
+ private:
+  GradReadyHook hook_;
+  GradReadyHook* previous_;
 };
 
 // True when grad mode is on and any of the inputs requires a gradient.

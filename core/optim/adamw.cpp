@@ -7,10 +7,25 @@
 
 namespace tessera::optim {
 
-AdamW::AdamW(nn::NamedTensors params, AdamWConfig config) : config_(config) {
-  for (auto& [name, p] : params) {
+namespace {
+
+std::vector<bool> decay_matrices_and_embeddings(const nn::NamedTensors& params) {
+  std::vector<bool> decay;
+  for (const auto& named : params) decay.push_back(named.second.dim() >= 2);
+  return decay;
+}
+
+}  // namespace
+
+AdamW::AdamW(nn::NamedTensors params, AdamWConfig config)
+    : AdamW(params, decay_matrices_and_embeddings(params), config) {}
+
+AdamW::AdamW(nn::NamedTensors params, const std::vector<bool>& decay, AdamWConfig config) : config_(config) {
+  TESSERA_CHECK(decay.size() == params.size(), "AdamW: one decay flag per parameter");
+  for (size_t i = 0; i < params.size(); ++i) {
+    const auto& [name, p] = params[i];
     TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "AdamW: parameter " + name + " must be contiguous f32");
-    slots_.push_back({name, p, Tensor::zeros(p.shape()), Tensor::zeros(p.shape()), p.dim() >= 2});
+    slots_.push_back({name, p, Tensor::zeros(p.shape()), Tensor::zeros(p.shape()), decay[i]});
   }
 }
 
@@ -52,7 +67,7 @@ nn::NamedTensors AdamW::state() const {
   return out;
 }
 
-double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+double grad_squared_sum(const std::vector<Tensor>& params) {
   double total = 0;
   for (const Tensor& p : params) {
     Tensor g = p.grad();
@@ -63,7 +78,16 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     for (int64_t i = 0; i < n; ++i) s += static_cast<double>(d[i]) * d[i];
     total += s;
   }
-  const double norm = std::sqrt(total);
+  return total;
+}
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+  const double norm = std::sqrt(grad_squared_sum(params));
+  clip_grads_to(params, norm, max_norm);
+  return norm;
+}
+
+void clip_grads_to(const std::vector<Tensor>& params, double norm, double max_norm) {
   if (max_norm > 0 && norm > max_norm) {
     const float f = static_cast<float>(max_norm / (norm + 1e-6));
     for (const Tensor& p : params) {
@@ -76,7 +100,6 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
       const_cast<Tensor&>(p).set_grad(scaled);
     }
   }
-  return norm;
 }
 
 double LrSchedule::at(int64_t step) const {

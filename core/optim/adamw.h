@@ -18,6 +18,9 @@ struct AdamWConfig {
 class AdamW {
  public:
   AdamW(nn::NamedTensors params, AdamWConfig config);
+  // With weight decay chosen per tensor, for tensors that are pieces of parameters (a rank's
+  // shard of the optimizer state under ZeRO-1): decay[i] applies to params[i].
+  AdamW(nn::NamedTensors params, const std::vector<bool>& decay, AdamWConfig config);
 
   // One update with the current gradients at learning rate lr (the schedule's value).
   void step(double lr);
@@ -42,6 +45,10 @@ class AdamW {
 // Scales all gradients so that their global L2 norm is at most max_norm (when max_norm > 0);
 // returns the norm before clipping.
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
+// The parts of clip_grad_norm, for gradients spread over ranks: the sum of squares of these
+// gradients, and scaling them so that a total of `norm` becomes at most max_norm.
+double grad_squared_sum(const std::vector<Tensor>& params);
+void clip_grads_to(const std::vector<Tensor>& params, double norm, double max_norm);
 
 // Linear warm-up to base_lr over warmup_steps, then cosine decay to min_lr at total_steps.
 struct LrSchedule {

@@ -21,11 +21,13 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-CommandResult run_tessera(const std::string& args) {
+CommandResult run_tessera(const std::string& args) { return run_shell(std::string(TESSERA_BINARY) + " " + args); }
+
+CommandResult run_shell(const std::string& command) {
   const auto dir = std::filesystem::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(std::rand());
   const auto out = dir / ("tessera-out-" + tag), err = dir / ("tessera-err-" + tag);
-  const std::string cmd = std::string(TESSERA_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cmd = command + " >" + out.string() + " 2>" + err.string();
   const int status = std::system(cmd.c_str());
   CommandResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
   std::filesystem::remove(out);
