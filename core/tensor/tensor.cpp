@@ -181,7 +181,7 @@ Tensor Tensor::contiguous_copy() const {
 }
 
 Tensor Tensor::to(Device target) const {
-  if (target.is_cpu() && device().is_cpu()) return contiguous_copy();
+  if (target == device()) return contiguous_copy();
   cuda::require_device(target);
   // One flat copy moves a contiguous tensor; a strided one is packed on its own device first.
   const Tensor packed = is_contiguous() ? *this : contiguous_copy();

@@ -104,6 +104,7 @@ std::vector<KernelCase> kernel_cases() {
   c.push_back({"mul_general", two({4, 33, 7}, {33, 1}), [](const Tensors& t) { return ops::mul(t[0], t[1]); }});
   c.push_back({"scale", one({100000}, 3), [](const Tensors& t) { return ops::scale(t[0], -0.37); }});
   c.push_back({"sum_rows_of_tall", one({4096, 96}, 4), [](const Tensors& t) { return ops::sum(t[0], 0); }});
+  c.push_back({"sum_long_columns", one({70000, 3}, 39), [](const Tensors& t) { return ops::sum(t[0], 0); }});
   c.push_back({"sum_last_keepdim", one({300, 2000}, 5), [](const Tensors& t) { return ops::sum(t[0], 1, true); }});
   c.push_back({"sum_middle", one({8, 70, 16}, 6), [](const Tensors& t) { return ops::sum(t[0], 1); }});
   c.push_back({"mean_all", one({100000}, 7), [](const Tensors& t) { return ops::mean(t[0]); }});

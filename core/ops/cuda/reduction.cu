@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <type_traits>
+
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
@@ -21,15 +24,34 @@ __global__ void reduce_thread_per_output(const T* x, Layout kept, Layout reduced
   }
 }
 
+// Block per (output, split): the terms of an output are cut into `splits` consecutive ranges, so
+// that a few outputs with many terms still fill the device. With one split the block writes the
+// output; else it writes its partial sum, and finish_splits adds the partials in order.
 template <class T>
 __global__ void reduce_block_per_output(const T* x, Layout kept, Layout reduced, int64_t n_out, int64_t n_red,
-                                        Acc<T> factor, T* out) {
-  for (int64_t o = blockIdx.x; o < n_out; o += gridDim.x) {
+                                        int64_t splits, Acc<T> factor, T* out, Acc<T>* partial) {
+  const int64_t chunk = (n_red + splits - 1) / splits;
+  for (int64_t job = blockIdx.x; job < n_out * splits; job += gridDim.x) {
+    const int64_t o = job / splits, r0 = (job % splits) * chunk, r1 = r0 + chunk < n_red ? r0 + chunk : n_red;
     const T* base = x + kept.offset(o);
     Acc<T> s = 0;
-    for (int64_t r = threadIdx.x; r < n_red; r += blockDim.x) s += load(base[reduced.offset(r)]);
+    for (int64_t r = r0 + threadIdx.x; r < r1; r += blockDim.x) s += load(base[reduced.offset(r)]);
     s = block_sum(s);
-    if (threadIdx.x == 0) out[o] = store<T>(s * factor);
+    if (threadIdx.x == 0) {
+      if (splits == 1)
+        out[o] = store<T>(s * factor);
+      else
+        partial[job] = s;
+    }
+  }
+}
+
+template <class T>
+__global__ void finish_splits(const Acc<T>* partial, int64_t n_out, int64_t splits, Acc<T> factor, T* out) {
+  TESSERA_CUDA_FOR(o, n_out) {
+    Acc<T> s = 0;
+    for (int64_t k = 0; k < splits; ++k) s += partial[o * splits + k];
+    out[o] = store<T>(s * factor);
   }
 }
 
@@ -43,17 +65,26 @@ void reduce(const Tensor& x, const Shape& kept_shape, const Shape& kept_strides,
   const Layout kept = merged_layouts<1>(kept_shape, {kept_strides})[0];
   const Layout red = merged_layouts<1>(red_shape, {red_strides})[0];
   cudaStream_t s = stream(x.device());
-  // Few terms per output, or outputs enough to fill the device: one thread each; else a block each.
+  // Few terms per output, or outputs enough to fill the device: one thread each; else blocks.
   const bool per_thread = n_red <= 64 || n_out >= 65536;
+  const int64_t splits = std::max<int64_t>(1, std::min<int64_t>((n_red + 32767) / 32768, 1024 / n_out));
   dispatch_floating(x.dtype(), name, [&](auto tag) {
     using T = decltype(tag);
-    const auto f = static_cast<Acc<T>>(factor);
-    if (per_thread)
+    using A = Acc<T>;
+    const auto f = static_cast<A>(factor);
+    if (per_thread) {
       reduce_thread_per_output<T><<<blocks_for(n_out), kThreads, 0, s>>>(device_data<T>(x), kept, red, n_out, n_red, f,
                                                                          device_data<T>(out));
-    else
-      reduce_block_per_output<T><<<blocks_for(n_out * kThreads), kThreads, 0, s>>>(device_data<T>(x), kept, red, n_out,
-                                                                                    n_red, f, device_data<T>(out));
+      return;
+    }
+    Tensor partial;
+    if (splits > 1) partial = Tensor::empty({n_out, splits}, std::is_same_v<A, double> ? DType::f64 : DType::f32, x.device());
+    A* pp = splits > 1 ? device_data<A>(partial) : nullptr;
+    reduce_block_per_output<T><<<blocks_for(n_out * splits * kThreads), kThreads, 0, s>>>(
+        device_data<T>(x), kept, red, n_out, n_red, splits, f, device_data<T>(out), pp);
+    if (splits == 1) return;
+    TESSERA_CUDA_CHECK_LAUNCH();
+    finish_splits<T><<<blocks_for(n_out), kThreads, 0, s>>>(pp, n_out, splits, f, device_data<T>(out));
   });
   TESSERA_CUDA_CHECK_LAUNCH();
 }
