@@ -66,6 +66,8 @@ Tensor mse(const Tensor& pred_in, const Tensor& target_in, const Tensor& weight_
   TESSERA_CHECK(pred_in.shape() == target_in.shape(),
                 "mse: pred " + shape_str(pred_in.shape()) + " vs target " + shape_str(target_in.shape()));
   TESSERA_CHECK(pred_in.numel() > 0, "mse: empty input");
+  TESSERA_CHECK(pred_in.dtype() == target_in.dtype() && pred_in.device() == target_in.device(),
+                "mse: pred and target differ in dtype or device");
   Tensor p = contiguous(pred_in).detach(), t = contiguous(target_in).detach();
   Tensor w;
   if (weight_in.defined()) {

@@ -83,8 +83,9 @@ NormOperands norm_operands(const Tensor& h_in, const Tensor& gamma_in, const Ten
   TESSERA_CHECK(o.gamma.dim() == 1 && o.gamma.size(0) == o.d,
                 std::string(name) + ": gamma " + shape_str(o.gamma.shape()) + " for input " + shape_str(o.h.shape()));
   TESSERA_CHECK(!o.beta.defined() || o.beta.shape() == o.gamma.shape(), std::string(name) + ": beta shape");
-  TESSERA_CHECK(o.gamma.device() == o.h.device() && (!o.beta.defined() || o.beta.device() == o.h.device()),
-                std::string(name) + ": parameters on another device than the input");
+  for (const Tensor* p : {&o.gamma, &o.beta})
+    TESSERA_CHECK(!p->defined() || (p->device() == o.h.device() && p->dtype() == o.h.dtype()),
+                  std::string(name) + ": parameters of another dtype or device than the input");
   return o;
 }
 
