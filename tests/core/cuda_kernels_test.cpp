@@ -118,6 +118,15 @@ std::vector<KernelCase> kernel_cases() {
                [](const Tensors& t) { return ops::softmax(t[0]); }});
   c.push_back({"softmax_short_rows", [] { return Tensors{random({2, 3, 129}, 11, -4, 4)}; },
                [](const Tensors& t) { return ops::softmax(t[0]); }});
+  // -inf entries get probability 0, and a row of only -inf entries gives zeros, not NaNs.
+  c.push_back({"softmax_masked_entries",
+               [] {
+                 Vec mask(4 * 300, 0.0);
+                 for (size_t i = 0; i < mask.size(); ++i)
+                   if (i % 7 == 3 || (i >= 600 && i < 900)) mask[i] = -INFINITY;
+                 return Tensors{random({4, 300}, 40, -4, 4), Tensor::from_vector(mask, {4, 300})};
+               },
+               [](const Tensors& t) { return ops::softmax(ops::add(t[0], t[1])); }});
   c.push_back({"layernorm_768", [] { return Tensors{random({256, 768}, 12, -2, 3), random({768}, 13, 0.5, 1.5), random({768}, 14)}; },
                [](const Tensors& t) { return ops::layernorm(t[0], t[1], t[2]); }});
   c.push_back({"rmsnorm_768", [] { return Tensors{random({256, 768}, 15, -2, 3), random({768}, 16, 0.5, 1.5)}; },
