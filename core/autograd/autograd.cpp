@@ -46,7 +46,7 @@ void Tensor::backward(const Tensor& grad_output) const {
   Tensor seed = grad_output;
   if (!seed.defined()) {
     if (numel() != 1) throw ShapeError("backward() without a gradient needs a scalar, got " + shape_str(shape()));
-    seed = Tensor::full(shape(), 1.0, dtype());
+    seed = Tensor::full(shape(), 1.0, dtype(), device());
   }
 
   // Iterative post-order DFS gives a topological order without deep recursion.

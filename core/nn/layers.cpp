@@ -28,4 +28,9 @@ Tensor Norm::forward(const Tensor& x) const {
   return kind_ == NormKind::layernorm ? ops::layernorm(x, weight, bias, eps_) : ops::rmsnorm(x, weight, eps_);
 }
 
+ops::ResidualNorm Norm::forward_residual(const Tensor& x, const Tensor& residual) const {
+  return kind_ == NormKind::layernorm ? ops::add_layernorm(x, residual, weight, bias, eps_)
+                                      : ops::add_rmsnorm(x, residual, weight, eps_);
+}
+
 }  // namespace tessera::nn

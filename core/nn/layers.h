@@ -30,6 +30,8 @@ class Norm : public Module {
  public:
   Norm(int64_t dim, NormKind kind = NormKind::layernorm, double eps = 1e-5);
   Tensor forward(const Tensor& x) const;
+  // x + residual and its normalization, in one pass (ops::add_layernorm / add_rmsnorm).
+  ops::ResidualNorm forward_residual(const Tensor& x, const Tensor& residual) const;
   Tensor weight;
   Tensor bias;
 

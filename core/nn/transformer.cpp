@@ -71,8 +71,8 @@ TransformerBlock::TransformerBlock(const TrunkConfig& c) : ln1(c.d_model, c.norm
 
 Tensor TransformerBlock::forward(const Tensor& x, const Tokens& tokens, const Tensor& positions,
                                  const DropoutSource& dropout) const {
-  Tensor h = ops::add(x, dropout.apply(attn.forward(ln1.forward(x), tokens, positions)));
-  return ops::add(h, dropout.apply(mlp.forward(ln2.forward(h))));
+  const ops::ResidualNorm h = ln2.forward_residual(x, dropout.apply(attn.forward(ln1.forward(x), tokens, positions)));
+  return ops::add(h.sum, dropout.apply(mlp.forward(h.normalized)));
 }
 
 Trunk::Trunk(const TrunkConfig& c) : ln_f(c.d_model, c.norm), config_(c) {

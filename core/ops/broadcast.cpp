@@ -1,6 +1,8 @@
 #include "core/ops/broadcast.h"
 
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/reduction.h"
+#include "core/ops/cuda_call.h"
 #include "core/util/error.h"
 
 namespace tessera::ops {
@@ -29,6 +31,11 @@ Shape broadcast_strides(const Shape& shape, const Shape& target) {
 Tensor sum_to(const Tensor& g, const Shape& shape) {
   if (g.shape() == shape) return g;
   Tensor gc = g.is_contiguous() ? g : g.contiguous_copy();
+  if (on_cuda(gc)) {
+    Tensor out = Tensor::empty(shape, g.dtype(), g.device());
+    TESSERA_CUDA_CALL(cuda::sum_to(gc, out));
+    return out;
+  }
   Tensor out = Tensor::zeros(shape, g.dtype());
   const Shape st = broadcast_strides(shape, g.shape());
   cpu::dispatch_floating(g.dtype(), "sum_to", [&](auto tag) {

@@ -1,18 +1,13 @@
 #pragma once
 // How an op reaches its CUDA kernels. Ops test `on_cuda(x)` and call the launcher (declared in
-// core/ops/cuda/<op>.h) through TESSERA_CUDA_CALL; in a build without CUDA no tensor can live on
-// a CUDA device, so the call is never reached and compiles to a throw instead of a link error.
+// core/ops/cuda/<op>.h) through TESSERA_CUDA_CALL (core/cuda/call.h).
+#include "core/cuda/call.h"
 #include "core/tensor/tensor.h"
-#include "core/util/error.h"
 
 namespace tessera::ops {
 
 inline bool on_cuda(const Tensor& t) { return t.device().type == DeviceType::cuda; }
+// t itself when it is on `device`, else a copy there (index tensors follow the data they index).
+inline Tensor on_device(const Tensor& t, Device device) { return t.device() == device ? t : t.to(device); }
 
 }  // namespace tessera::ops
-
-#if TESSERA_HAVE_CUDA
-#define TESSERA_CUDA_CALL(call) call
-#else
-#define TESSERA_CUDA_CALL(call) throw ::tessera::Error("a CUDA tensor reached a build without CUDA")
-#endif

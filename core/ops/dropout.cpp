@@ -1,5 +1,7 @@
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/dropout.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 #include "core/util/rng.h"
 
@@ -10,7 +12,11 @@ namespace {
 // same function to the gradient, regenerating the mask instead of storing it.
 Tensor apply_mask(const Tensor& x_in, double p, uint64_t seed, uint64_t offset) {
   Tensor x = contiguous(x_in).detach();
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (on_cuda(x)) {
+    TESSERA_CUDA_CALL(cuda::dropout_forward(x, p, seed, offset, out));
+    return out;
+  }
   cpu::dispatch_floating(x.dtype(), "dropout", [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();

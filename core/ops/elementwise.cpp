@@ -1,12 +1,14 @@
 #include "core/autograd/autograd.h"
 #include "core/ops/broadcast.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/elementwise.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
 namespace {
 
-enum class Binary { add, mul };
+using Binary = cuda::BinaryOp;
 
 // out = a (op) b with broadcasting. The common cases (equal shapes; b repeating over leading
 // dimensions of a, like a bias or a position table) run as flat vectorizable loops.
@@ -55,8 +57,12 @@ void binary_kernel(Binary op, const Tensor& a, const Tensor& b, Tensor& out) {
 Tensor binary(Binary op, const Tensor& a_in, const Tensor& b_in, const char* name) {
   TESSERA_CHECK(a_in.dtype() == b_in.dtype(), std::string(name) + ": dtypes differ");
   Tensor a = contiguous(a_in).detach(), b = contiguous(b_in).detach();
-  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape(), name), a.dtype());
-  cpu::dispatch_floating(a.dtype(), name, [&](auto tag) { binary_kernel<decltype(tag)>(op, a, b, out); });
+  TESSERA_CHECK(a.device() == b.device(), std::string(name) + ": tensors on " + a.device().str() + " and " + b.device().str());
+  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape(), name), a.dtype(), a.device());
+  if (on_cuda(out))
+    TESSERA_CUDA_CALL(cuda::binary_forward(op, a, b, out));
+  else
+    cpu::dispatch_floating(a.dtype(), name, [&](auto tag) { binary_kernel<decltype(tag)>(op, a, b, out); });
   if (autograd::needs_graph({a_in, b_in})) {
     autograd::record(out, {a_in, b_in}, [op, a, b](std::vector<Tensor>& in, const Tensor& g) {
       if (op == Binary::add) {
@@ -78,16 +84,19 @@ Tensor mul(const Tensor& a, const Tensor& b) { return binary(Binary::mul, a, b, 
 
 Tensor scale(const Tensor& x_in, double factor) {
   Tensor x = contiguous(x_in).detach();
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  cpu::dispatch_floating(x.dtype(), "scale", [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    const T f = static_cast<T>(factor);
-    const int64_t n = x.numel();
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::scale_forward(x, factor, out));
+  else
+    cpu::dispatch_floating(x.dtype(), "scale", [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* po = out.data<T>();
+      const T f = static_cast<T>(factor);
+      const int64_t n = x.numel();
 #pragma omp parallel for simd if (n > 32768) schedule(static)
-    for (int64_t i = 0; i < n; ++i) po[i] = px[i] * f;
-  });
+      for (int64_t i = 0; i < n; ++i) po[i] = px[i] * f;
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [factor](std::vector<Tensor>& in, const Tensor& g) {
       autograd::add_grad(in, 0, scale(g, factor));

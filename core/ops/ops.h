@@ -44,6 +44,15 @@ Tensor silu(const Tensor& x);
 Tensor softmax(const Tensor& x);  // over the last dimension
 Tensor layernorm(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps = 1e-5);
 Tensor rmsnorm(const Tensor& x, const Tensor& gamma, double eps = 1e-6);
+// sum = x + residual (same shape) and normalized = layernorm(sum) (or rmsnorm), computed in one
+// pass over the rows: the residual stream of a pre-LN block followed by its next norm.
+struct ResidualNorm {
+  Tensor sum;
+  Tensor normalized;
+};
+ResidualNorm add_layernorm(const Tensor& x, const Tensor& residual, const Tensor& gamma, const Tensor& beta,
+                           double eps = 1e-5);
+ResidualNorm add_rmsnorm(const Tensor& x, const Tensor& residual, const Tensor& gamma, double eps = 1e-6);
 
 // ---- attention ----
 struct AttentionOptions {

@@ -1,5 +1,7 @@
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/reduction.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -18,26 +20,29 @@ Tensor reduce_dim(const Tensor& x_in, int64_t dim, bool keepdim, double factor, 
   const int64_t n = s[dim];
   Shape kept = s;
   kept[dim] = 1;
-  Tensor out = Tensor::empty(kept, x.dtype());
-  cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
+  Tensor out = Tensor::empty(kept, x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::sum_dim(x, outer, n, inner, factor, out));
+  else
+    cpu::dispatch_floating(x.dtype(), name, [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* po = out.data<T>();
 #pragma omp parallel for if (outer * n * inner > 65536) schedule(static)
-    for (int64_t o = 0; o < outer; ++o) {
-      T* row = po + o * inner;
-      for (int64_t j = 0; j < inner; ++j) row[j] = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        const T* src = px + (o * n + i) * inner;
-        for (int64_t j = 0; j < inner; ++j) row[j] += src[j];
+      for (int64_t o = 0; o < outer; ++o) {
+        T* row = po + o * inner;
+        for (int64_t j = 0; j < inner; ++j) row[j] = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          const T* src = px + (o * n + i) * inner;
+          for (int64_t j = 0; j < inner; ++j) row[j] += src[j];
+        }
+        for (int64_t j = 0; j < inner; ++j) row[j] *= static_cast<T>(factor);
       }
-      for (int64_t j = 0; j < inner; ++j) row[j] *= static_cast<T>(factor);
-    }
-  });
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [s, kept, factor](std::vector<Tensor>& in, const Tensor& g) {
       Tensor gk = reshape(g, kept);
-      Tensor expanded = add(Tensor::zeros(s, g.dtype()), gk);
+      Tensor expanded = add(Tensor::zeros(s, g.dtype(), g.device()), gk);
       autograd::add_grad(in, 0, factor == 1.0 ? expanded : scale(expanded, factor));
     });
   if (keepdim) return out;

@@ -2,6 +2,8 @@
 
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/rope.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -50,13 +52,20 @@ Tensor rope(const Tensor& x_in, const Tensor& positions_in, double theta) {
   TESSERA_CHECK((positions.dim() == 1 && positions.size(0) == x.size(1)) ||
                     (positions.dim() == 2 && positions.shape() == Shape({x.size(0), x.size(1)})),
                 "rope: positions must be [T] or [B, T], got " + shape_str(positions.shape()));
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  cpu::dispatch_floating(x.dtype(), "rope", [&](auto tag) { rotate<decltype(tag)>(x, positions, theta, 1, out); });
+  positions = on_device(positions, x.device());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::rope_rotate(x, positions, theta, 1, out));
+  else
+    cpu::dispatch_floating(x.dtype(), "rope", [&](auto tag) { rotate<decltype(tag)>(x, positions, theta, 1, out); });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [positions, theta](std::vector<Tensor>& in, const Tensor& g_in) {
       Tensor g = contiguous(g_in);
-      Tensor gx = Tensor::empty(g.shape(), g.dtype());
-      cpu::dispatch_floating(g.dtype(), "rope", [&](auto tag) { rotate<decltype(tag)>(g, positions, theta, -1, gx); });
+      Tensor gx = Tensor::empty(g.shape(), g.dtype(), g.device());
+      if (on_cuda(g))
+        TESSERA_CUDA_CALL(cuda::rope_rotate(g, positions, theta, -1, gx));
+      else
+        cpu::dispatch_floating(g.dtype(), "rope", [&](auto tag) { rotate<decltype(tag)>(g, positions, theta, -1, gx); });
       autograd::add_grad(in, 0, gx);
     });
   return out;

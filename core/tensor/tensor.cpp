@@ -2,7 +2,9 @@
 
 #include <cstring>
 
+#include "core/cuda/call.h"
 #include "core/cuda/runtime.h"
+#include "core/tensor/cuda/tensor_kernels.h"
 #include "core/util/error.h"
 
 namespace tessera {
@@ -91,7 +93,10 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
   Tensor t = empty(shape, dtype, device);
-  std::memset(t.raw_data(), 0, t.nbytes());
+  if (device.is_cpu())
+    std::memset(t.raw_data(), 0, t.nbytes());
+  else
+    TESSERA_CUDA_CALL(cuda::fill(t, 0.0));
   return t;
 }
 
@@ -176,7 +181,7 @@ Tensor Tensor::contiguous_copy() const {
 }
 
 Tensor Tensor::to(Device target) const {
-  if (target.is_cpu() && device().is_cpu()) return contiguous_copy();
+  if (target == device()) return contiguous_copy();
   cuda::require_device(target);
   // One flat copy moves a contiguous tensor; a strided one is packed on its own device first.
   const Tensor packed = is_contiguous() ? *this : contiguous_copy();
@@ -188,6 +193,10 @@ Tensor Tensor::to(Device target) const {
 Tensor Tensor::to(DType target) const {
   if (target == dtype()) return contiguous_copy();
   Tensor out = empty(shape(), target, device());
+  if (!device().is_cpu()) {
+    TESSERA_CUDA_CALL(cuda::copy_strided(out, *this));
+    return out;
+  }
   const void* src = raw_data();
   void* dst = out.raw_data();
   const DType st = dtype();
@@ -199,6 +208,10 @@ Tensor Tensor::to(DType target) const {
 
 void Tensor::fill_(double value) {
   if (!is_contiguous()) throw ShapeError("fill_ needs a contiguous tensor");
+  if (!device().is_cpu()) {
+    TESSERA_CUDA_CALL(cuda::fill(*this, value));
+    return;
+  }
   const int64_t n = numel();
   void* p = raw_data();
   switch (dtype()) {
@@ -257,11 +270,26 @@ void add_rows(T* dst, const T* src, const Shape& shape, const Shape& dst_strides
 void Tensor::copy_(const Tensor& src) {
   if (src.dtype() != dtype())
     throw ShapeError(std::string("copy_: dtype ") + dtype_name(src.dtype()) + " into " + dtype_name(dtype()));
-  if (is_contiguous() && src.is_contiguous() && src.numel() == numel()) {
+  const bool flat = is_contiguous() && src.is_contiguous() && src.numel() == numel();
+  if (flat && device().is_cpu() && src.device().is_cpu()) {
     std::memcpy(raw_data(), src.raw_data(), nbytes());
     return;
   }
-  if (src.shape() != shape()) throw ShapeError("copy_: " + shape_str(src.shape()) + " into " + shape_str(shape()));
+  if (flat && src.device() != device()) {
+    cuda::copy_bytes(raw_data(), device(), src.raw_data(), src.device(), nbytes());
+    return;
+  }
+  if (!flat && src.shape() != shape())
+    throw ShapeError("copy_: " + shape_str(src.shape()) + " into " + shape_str(shape()));
+  if (src.device() != device()) {
+    copy_(src.to(device()));  // packed and moved in one transfer, then scattered on this device
+    return;
+  }
+  if (!device().is_cpu()) {
+    // A flat copy between different shapes reads src as if it had this shape.
+    TESSERA_CUDA_CALL(cuda::copy_strided(*this, flat ? src.as_strided(shape(), strides(), src.offset()) : src));
+    return;
+  }
   const size_t es = dtype_size(dtype());
   char* dst = static_cast<char*>(raw_data());
   const char* s = static_cast<const char*>(src.raw_data());
@@ -277,6 +305,12 @@ void Tensor::copy_(const Tensor& src) {
 void Tensor::add_(const Tensor& other) {
   if (other.shape() != shape() || other.dtype() != dtype())
     throw ShapeError("add_: " + shape_str(other.shape()) + " into " + shape_str(shape()));
+  if (other.device() != device())
+    throw ShapeError("add_: a tensor on " + other.device().str() + " into one on " + device().str());
+  if (!device().is_cpu()) {
+    TESSERA_CUDA_CALL(cuda::add_strided(*this, other));
+    return;
+  }
   const int64_t n = numel();
   if (dtype() == DType::f32 && is_contiguous() && other.is_contiguous()) {
     float* a = data<float>();

@@ -5,21 +5,28 @@
 #include <cmath>
 #include <cstdint>
 
+// Dropout kernels draw the same stream on the GPU, so these are device functions too.
+#if defined(__CUDACC__)
+#define TESSERA_HOST_DEVICE __host__ __device__
+#else
+#define TESSERA_HOST_DEVICE
+#endif
+
 namespace tessera {
 
-inline uint64_t splitmix64(uint64_t x) {
+TESSERA_HOST_DEVICE inline uint64_t splitmix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
 
-inline uint64_t random_bits(uint64_t seed, uint64_t counter) {
+TESSERA_HOST_DEVICE inline uint64_t random_bits(uint64_t seed, uint64_t counter) {
   return splitmix64(splitmix64(seed) ^ (counter * 0xd1b54a32d192ed03ull));
 }
 
 // Uniform in [0, 1) with 53 random bits.
-inline double random_uniform(uint64_t seed, uint64_t counter) {
+TESSERA_HOST_DEVICE inline double random_uniform(uint64_t seed, uint64_t counter) {
   return static_cast<double>(random_bits(seed, counter) >> 11) * 0x1.0p-53;
 }
 

@@ -227,6 +227,32 @@ Vec norm_ref(const Vec& x, const Vec& gamma, const Vec& beta, double eps, bool c
 
 // ---- row families ----
 
+// The fused residual add + LayerNorm (centered) or RMSNorm: both outputs, the sum then its
+// normalization, side by side along the last dimension, so one row checks both and their gradients.
+OpCase add_norm_case(std::string name, bool centered) {
+  const Shape shape{2, 3, 6};
+  return {std::move(name), {2, 3, 12},
+          [=](InputMaker& m) {
+            Tensors t{m.uniform(shape), m.uniform(shape), m.uniform({6}, 0.5, 1.5)};
+            if (centered) t.push_back(m.uniform({6}));
+            return t;
+          },
+          [=](const Tensors& t) {
+            const ops::ResidualNorm r = centered ? ops::add_layernorm(t[0], t[1], t[2], t[3], 1e-5)
+                                                 : ops::add_rmsnorm(t[0], t[1], t[2], 1e-6);
+            return ops::concat({r.sum, r.normalized}, -1);
+          },
+          [=](const Vecs& v) {
+            Vec sum(v[0].size());
+            for (size_t i = 0; i < sum.size(); ++i) sum[i] = v[0][i] + v[1][i];
+            const Vec normalized = norm_ref(sum, v[2], centered ? v[3] : Vec{}, centered ? 1e-5 : 1e-6, centered);
+            return tabulate({2, 3, 12}, [&](const Index& idx) {
+              const int64_t i = (idx[0] * 3 + idx[1]) * 6 + idx[2] % 6;
+              return idx[2] < 6 ? sum[i] : normalized[i];
+            });
+          }};
+}
+
 OpCase unary_case(std::string name, Shape shape, double range, std::function<Tensor(const Tensor&)> op,
                   std::function<double(double)> f) {
   return {std::move(name), shape, [=](InputMaker& m) { return Tensors{m.uniform(shape, -range, range)}; },
@@ -618,6 +644,8 @@ std::vector<OpCase> build_table() {
   rows.push_back({"rmsnorm", {2, 3, 6}, [](InputMaker& m) { return Tensors{m.uniform({2, 3, 6}), m.uniform({6}, 0.5, 1.5)}; },
                   [](const Tensors& t) { return ops::rmsnorm(t[0], t[1], 1e-6); },
                   [](const Vecs& v) { return norm_ref(v[0], v[1], {}, 1e-6, false); }});
+  rows.push_back(add_norm_case("add_layernorm", true));
+  rows.push_back(add_norm_case("add_rmsnorm", false));
 
   // attention and position embedding
   rows.push_back(attention_case("attention_plain", [](AttnCase&) {}));
