@@ -1,4 +1,6 @@
-// FlashAttention-2 on CUDA cores, fp32 arithmetic for every storage type.
+// FlashAttention-2 on CUDA. The reference path runs on CUDA cores in fp32 arithmetic for every
+// storage type and every head dim up to 128; the bf16 forward with Dh 64 or 128 runs on tensor
+// cores (WMMA, fp32 accumulation; see "Tensor-core forward" below).
 //
 // Forward: a block owns a tile of query rows (one warp per few rows), walks the key/value tiles
 // in shared memory and keeps, per row, the running maximum m, denominator l and unnormalized
@@ -7,6 +9,8 @@
 // so that no two blocks write the same element: dQ (and dBias) with blocks over query tiles, as
 // the forward, and dK, dV with blocks over key tiles, walking the query tiles. Both recompute
 // P = exp(S - logsumexp) and dS = P * (dO V^T - D).
+#include <mma.h>
+
 #include <cmath>
 #include <type_traits>
 
@@ -399,6 +403,146 @@ Operands<T> operands(const Tensor& q, const Tensor& k, const Tensor& v, const op
           o.bias.defined() ? device_data<T>(o.bias) : nullptr};
 }
 
+// ---- Tensor-core forward: bf16 with Dh 64 or 128 ----
+// WMMA 16x16x16 bf16 products with fp32 accumulation. Each warp owns 16 query rows (one WMMA
+// tile), a block of four warps 64, and the block walks key tiles of 64. The running output lives
+// in shared memory in fp32: WMMA fragments have no documented element-to-row layout, so the
+// per-row rescaling of the online softmax happens there. For the softmax, lanes 2r and 2r + 1
+// own row r of the warp's tile, each half of its columns.
+namespace wmma = nvcuda::wmma;
+using nv_bf16 = __nv_bfloat16;
+constexpr int kMma = 16;
+constexpr int kTcRows = kMma;                     // query rows per warp
+constexpr int kTcBlockRows = kWarps * kTcRows;    // query rows per block
+constexpr int kTcKeys = 64;                       // keys per tile
+static_assert(kTcKeys == kTcBlockRows, "q, k and v tiles share one layout");
+
+bool tensor_core_head_dim(int Dh) { return Dh == 64 || Dh == 128; }
+
+// Shared memory of the tensor-core forward. Row paddings stagger the banks and keep every WMMA
+// tile pointer 32-byte aligned (leading dimensions: multiples of 8 bf16 / 4 fp32 elements).
+template <int kD>
+struct TcLayout {
+  static constexpr int kLdQkv = kD + 8;     // bf16
+  static constexpr int kLdS = kTcKeys + 4;  // fp32 scores
+  static constexpr int kLdP = kTcKeys + 8;  // bf16 probabilities
+  static constexpr int kLdO = kD + 4;       // fp32 running output
+  static constexpr size_t kQkvBytes = size_t(kTcBlockRows) * kLdQkv * sizeof(nv_bf16);
+  static constexpr size_t kSBytes = size_t(kWarps) * kTcRows * kLdS * sizeof(float);
+  static constexpr size_t kPBytes = size_t(kWarps) * kTcRows * kLdP * sizeof(nv_bf16);
+  static constexpr size_t kOBytes = size_t(kWarps) * kTcRows * kLdO * sizeof(float);
+  static constexpr size_t kBytes = 3 * kQkvBytes + kSBytes + kPBytes + kOBytes;
+};
+
+// Rows [r0, r0 + n) of a [rows, kD] bf16 matrix (row stride `stride`) into dst[n][ld]; zeros past `rows`.
+template <int kD>
+__device__ void copy_rows(nv_bf16* dst, int ld, int n, const nv_bf16* src, int64_t stride, int r0, int rows) {
+  for (int e = threadIdx.x; e < n * kD; e += blockDim.x) {
+    const int r = e / kD, c = e % kD;
+    dst[r * ld + c] = r0 + r < rows ? src[(r0 + r) * stride + c] : __float2bfloat16_rn(0.f);
+  }
+}
+
+template <int kD>
+__global__ void __launch_bounds__(kBlockThreads) forward_tc_kernel(Dims d, Operands<nv_bf16> x, nv_bf16* out, float* lse) {
+  using L = TcLayout<kD>;
+  using FragA = wmma::fragment<wmma::matrix_a, kMma, kMma, kMma, nv_bf16, wmma::row_major>;
+  using FragAcc = wmma::fragment<wmma::accumulator, kMma, kMma, kMma, float>;
+  extern __shared__ __align__(128) unsigned char smem[];
+  const int warp = threadIdx.x / kWarpSize, lane = threadIdx.x % kWarpSize;
+  nv_bf16* q_s = reinterpret_cast<nv_bf16*>(smem);
+  nv_bf16* k_s = reinterpret_cast<nv_bf16*>(smem + L::kQkvBytes);
+  nv_bf16* v_s = reinterpret_cast<nv_bf16*>(smem + 2 * L::kQkvBytes);
+  float* s_w = reinterpret_cast<float*>(smem + 3 * L::kQkvBytes) + warp * kTcRows * L::kLdS;
+  nv_bf16* p_w = reinterpret_cast<nv_bf16*>(smem + 3 * L::kQkvBytes + L::kSBytes) + warp * kTcRows * L::kLdP;
+  float* o_w = reinterpret_cast<float*>(smem + 3 * L::kQkvBytes + L::kSBytes + L::kPBytes) + warp * kTcRows * L::kLdO;
+  const nv_bf16* q_w = q_s + warp * kTcRows * L::kLdQkv;
+  const int bh = blockIdx.x, q0 = blockIdx.y * kTcBlockRows;
+  const HeadOperands<nv_bf16> hx = head_operands(d, x, bh);
+  constexpr int kCols = kTcKeys / 2, kOutCols = kD / 2;  // per lane of a row's pair
+  const int row = lane / 2, half = lane % 2, i = q0 + warp * kTcRows + row;
+  float* o_row = o_w + row * L::kLdO + half * kOutCols;
+
+  copy_rows<kD>(q_s, L::kLdQkv, kTcBlockRows, hx.x.q, d.q_st, q0, d.Tq);
+  for (int c = 0; c < kOutCols; ++c) o_row[c] = 0.f;
+  float m = -INFINITY, l = 0.f;
+  const int key_end = keys_for_row(d, min(q0 + kTcBlockRows, d.Tq) - 1);
+  for (int j0 = 0; j0 < key_end; j0 += kTcKeys) {
+    __syncthreads();  // every warp is done with the previous tile (and sees the zeroed output)
+    copy_rows<kD>(k_s, L::kLdQkv, kTcKeys, hx.x.k, d.k_st, j0, d.Tk);
+    copy_rows<kD>(v_s, L::kLdQkv, kTcKeys, hx.x.v, d.v_st, j0, d.Tk);
+    __syncthreads();
+    // S = Q K^T for the warp's rows; K^T is K read column-major.
+    for (int nb = 0; nb < kTcKeys / kMma; ++nb) {
+      FragAcc acc;
+      wmma::fill_fragment(acc, 0.f);
+      for (int kk = 0; kk < kD / kMma; ++kk) {
+        FragA a;
+        wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::col_major> b;
+        wmma::load_matrix_sync(a, q_w + kk * kMma, L::kLdQkv);
+        wmma::load_matrix_sync(b, k_s + nb * kMma * L::kLdQkv + kk * kMma, L::kLdQkv);
+        wmma::mma_sync(acc, a, b, acc);
+      }
+      wmma::store_matrix_sync(s_w + nb * kMma, acc, L::kLdS, wmma::mem_row_major);
+    }
+    __syncwarp();
+    float s[kCols];
+    float tile_max = -INFINITY;
+#pragma unroll
+    for (int c = 0; c < kCols; ++c) {
+      const int col = half * kCols + c, j = j0 + col;
+      s[c] = i < d.Tq && key_visible(d, hx.x.pad, i, j)
+                 ? d.scale * s_w[row * L::kLdS + col] +
+                       (hx.x.bias ? load(hx.x.bias[static_cast<int64_t>(i) * d.Tk + j]) : 0.f)
+                 : -INFINITY;
+      tile_max = fmaxf(tile_max, s[c]);
+    }
+    const float m_new = fmaxf(m, fmaxf(tile_max, __shfl_xor_sync(kFullMask, tile_max, 1)));
+    const bool none = m_new == -INFINITY;  // nothing visible in this row so far
+    const float alpha = none ? 1.f : expf(m - m_new);
+    float tile_sum = 0.f;
+#pragma unroll
+    for (int c = 0; c < kCols; ++c) {
+      const nv_bf16 p = __float2bfloat16_rn(none ? 0.f : expf(s[c] - m_new));
+      p_w[row * L::kLdP + half * kCols + c] = p;
+      tile_sum += __bfloat162float(p);  // the denominator sums the same rounded weights as P V
+    }
+    l = l * alpha + tile_sum + __shfl_xor_sync(kFullMask, tile_sum, 1);
+    m = m_new;
+    for (int c = 0; c < kOutCols; ++c) o_row[c] *= alpha;
+    __syncwarp();
+    // O += P V.
+    for (int nb = 0; nb < kD / kMma; ++nb) {
+      FragAcc acc;
+      wmma::load_matrix_sync(acc, o_w + nb * kMma, L::kLdO, wmma::mem_row_major);
+      for (int kk = 0; kk < kTcKeys / kMma; ++kk) {
+        FragA a;
+        wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::row_major> b;
+        wmma::load_matrix_sync(a, p_w + kk * kMma, L::kLdP);
+        wmma::load_matrix_sync(b, v_s + kk * kMma * L::kLdQkv + nb * kMma, L::kLdQkv);
+        wmma::mma_sync(acc, a, b, acc);
+      }
+      wmma::store_matrix_sync(o_w + nb * kMma, acc, L::kLdO, wmma::mem_row_major);
+    }
+    __syncwarp();
+  }
+  if (i >= d.Tq) return;
+  const float inv = l > 0.f ? 1.f / l : 0.f;
+  nv_bf16* o = out + packed_offset(d, hx.b, d.Tq, i, hx.h) + half * kOutCols;
+  for (int c = 0; c < kOutCols; ++c) o[c] = __float2bfloat16_rn(o_row[c] * inv);
+  if (half == 0) lse[static_cast<int64_t>(bh) * d.Tq + i] = l > 0.f ? m + logf(l) : -INFINITY;
+}
+
+template <int kD>
+void launch_forward_tc(const Dims& d, const Operands<nv_bf16>& x, nv_bf16* out, float* lse, cudaStream_t s) {
+  constexpr size_t kBytes = TcLayout<kD>::kBytes;
+  // Above 48 KiB of dynamic shared memory a kernel must opt in.
+  TESSERA_CUDA_CHECK(
+      cudaFuncSetAttribute(forward_tc_kernel<kD>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(kBytes)));
+  forward_tc_kernel<kD><<<grid_for(d, d.Tq, kTcBlockRows), kBlockThreads, kBytes, s>>>(d, x, out, lse);
+  TESSERA_CUDA_CHECK_LAUNCH();
+}
+
 // Rows per warp: four query rows in the forward; two rows (keys) in the backward kernels, whose
 // four fp32 tiles must fit the 48 KiB of static shared memory at Dh 128.
 constexpr int kForwardRowsPerWarp = 4;
@@ -415,6 +559,14 @@ void flash_attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, 
   set_device(q.device());
   dispatch_floating(q.dtype(), "flash attention", [&](auto tag) {
     using T = decltype(tag);
+    if constexpr (std::is_same_v<T, nv_bf16>) {
+      if (tensor_core_head_dim(d.Dh)) {
+        const Operands<nv_bf16> x = operands<nv_bf16>(q, k, v, options);
+        if (d.Dh == 64) launch_forward_tc<64>(d, x, device_data<nv_bf16>(out), device_data<float>(logsumexp), stream(q.device()));
+        else launch_forward_tc<128>(d, x, device_data<nv_bf16>(out), device_data<float>(logsumexp), stream(q.device()));
+        return;
+      }
+    }
     if constexpr (!std::is_same_v<T, double>)
       dispatch_head_dim(d.Dh, [&](auto width) {
         constexpr int kD = decltype(width)::value;
@@ -477,11 +629,12 @@ void flash_attention_backward(const Tensor& q, const Tensor& k, const Tensor& v,
             d, x, g, pl, pd, device_data<T>(grads.k), device_data<T>(grads.v));
         TESSERA_CUDA_CHECK_LAUNCH();
       });
-      if (dbias_acc.defined() && !std::is_same_v<T, float>) {
-        const int64_t n = dbias_acc.numel();
-        convert_kernel<T><<<blocks_for(n), kThreads, 0, s>>>(device_data<float>(dbias_acc), device_data<T>(grads.bias), n);
-        TESSERA_CUDA_CHECK_LAUNCH();
-      }
+      if constexpr (!std::is_same_v<T, float>)
+        if (dbias_acc.defined()) {
+          const int64_t n = dbias_acc.numel();
+          convert_kernel<T><<<blocks_for(n), kThreads, 0, s>>>(device_data<float>(dbias_acc), device_data<T>(grads.bias), n);
+          TESSERA_CUDA_CHECK_LAUNCH();
+        }
     }
   });
 }
