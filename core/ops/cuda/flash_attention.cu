@@ -403,150 +403,386 @@ Operands<T> operands(const Tensor& q, const Tensor& k, const Tensor& v, const op
           o.bias.defined() ? device_data<T>(o.bias) : nullptr};
 }
 
-// ---- Tensor-core forward: bf16 with Dh 64 or 128 ----
-// WMMA 16x16x16 bf16 products with fp32 accumulation. Each warp owns 16 query rows (one WMMA
-// tile), a block of four warps 64, and the block walks key tiles of 64. The running output lives
-// in shared memory in fp32: WMMA fragments have no documented element-to-row layout, so the
-// per-row rescaling of the online softmax happens there. For the softmax, lanes 2r and 2r + 1
-// own row r of the warp's tile, each half of its columns.
+// ---- Tensor-core kernels: bf16 with Dh 64 or 128 ----
+// WMMA 16x16x16 bf16 products with fp32 accumulation. Each warp owns 16 rows (one WMMA tile) of
+// the side the block is over: 64 query rows per block in the forward and dQ kernels, 64 keys in
+// the dK/dV kernel. Products go through per-warp fp32 tiles in shared memory: WMMA fragments
+// have no documented element-to-row layout, so the element-wise softmax work (masking, online
+// rescaling, dS) is done there by the lanes, lanes 2r and 2r + 1 owning row r, each half of its
+// columns. Accumulated outputs (O, dQ, dK, dV) also live in shared memory in fp32.
 namespace wmma = nvcuda::wmma;
 using nv_bf16 = __nv_bfloat16;
 constexpr int kMma = 16;
-constexpr int kTcRows = kMma;                     // query rows per warp
-constexpr int kTcBlockRows = kWarps * kTcRows;    // query rows per block
-constexpr int kTcKeys = 64;                       // keys per tile
-static_assert(kTcKeys == kTcBlockRows, "q, k and v tiles share one layout");
+constexpr int kTcRows = kMma;                   // rows per warp
+constexpr int kTcBlockRows = kWarps * kTcRows;  // rows per block
+constexpr int kTcKeys = 64;                     // keys per tile in the forward and dQ kernels
+constexpr int kTcQueries = 32;                  // queries per tile in the dK/dV kernel
 
 bool tensor_core_head_dim(int Dh) { return Dh == 64 || Dh == 128; }
 
-// Shared memory of the tensor-core forward. Row paddings stagger the banks and keep every WMMA
-// tile pointer 32-byte aligned (leading dimensions: multiples of 8 bf16 / 4 fp32 elements).
-template <int kD>
-struct TcLayout {
-  static constexpr int kLdQkv = kD + 8;     // bf16
-  static constexpr int kLdS = kTcKeys + 4;  // fp32 scores
-  static constexpr int kLdP = kTcKeys + 8;  // bf16 probabilities
-  static constexpr int kLdO = kD + 4;       // fp32 running output
-  static constexpr size_t kQkvBytes = size_t(kTcBlockRows) * kLdQkv * sizeof(nv_bf16);
-  static constexpr size_t kSBytes = size_t(kWarps) * kTcRows * kLdS * sizeof(float);
-  static constexpr size_t kPBytes = size_t(kWarps) * kTcRows * kLdP * sizeof(nv_bf16);
-  static constexpr size_t kOBytes = size_t(kWarps) * kTcRows * kLdO * sizeof(float);
-  static constexpr size_t kBytes = 3 * kQkvBytes + kSBytes + kPBytes + kOBytes;
+// Leading dimensions (in elements) of shared tiles: padded to stagger the banks, multiples of 8
+// bf16 or 4 fp32 elements as WMMA requires; with 16-row tiles every tile pointer stays 32-byte
+// aligned.
+constexpr int ld_bf16(int cols) { return cols + 8; }
+constexpr int ld_f32(int cols) { return cols + 4; }
+constexpr size_t bf16_tile(int rows, int cols) { return size_t(rows) * ld_bf16(cols) * sizeof(nv_bf16); }
+constexpr size_t f32_tile(int rows, int cols) { return size_t(rows) * ld_f32(cols) * sizeof(float); }
+
+// Hands out consecutive pieces of dynamic shared memory; the byte counts of the kernels' plans
+// below list the same pieces in the same order.
+struct SmemCursor {
+  unsigned char* at;
+  template <class T>
+  __device__ T* take(size_t bytes) {
+    T* p = reinterpret_cast<T*>(at);
+    at += bytes;
+    return p;
+  }
 };
 
-// Rows [r0, r0 + n) of a [rows, kD] bf16 matrix (row stride `stride`) into dst[n][ld]; zeros past `rows`.
 template <int kD>
-__device__ void copy_rows(nv_bf16* dst, int ld, int n, const nv_bf16* src, int64_t stride, int r0, int rows) {
+struct ForwardTcPlan {
+  static constexpr size_t kBytes = 3 * bf16_tile(kTcBlockRows, kD)                  // q, k, v
+                                   + kWarps * (f32_tile(kTcRows, kTcKeys)          // scores
+                                               + bf16_tile(kTcRows, kTcKeys)       // probabilities
+                                               + f32_tile(kTcRows, kD));           // output
+};
+
+template <int kD>
+struct GradQTcPlan {
+  static constexpr size_t kBytes = 4 * bf16_tile(kTcBlockRows, kD)                  // q, dO, k, v
+                                   + kWarps * (2 * f32_tile(kTcRows, kTcKeys)      // S, dP
+                                               + bf16_tile(kTcRows, kTcKeys)       // dS
+                                               + f32_tile(kTcRows, kD));           // dQ
+};
+
+template <int kD>
+struct GradKvTcPlan {
+  static constexpr size_t kBytes = 2 * bf16_tile(kTcBlockRows, kD)                  // k, v
+                                   + 2 * bf16_tile(kTcQueries, kD)                 // q, dO
+                                   + kWarps * (2 * f32_tile(kTcRows, kTcQueries)   // S^T, dP^T
+                                               + 2 * bf16_tile(kTcRows, kTcQueries)  // P^T, dS^T
+                                               + 2 * f32_tile(kTcRows, kD))        // dK, dV
+                                   + 2 * kTcQueries * sizeof(float);               // logsumexp, D
+};
+
+using FragA = wmma::fragment<wmma::matrix_a, kMma, kMma, kMma, nv_bf16, wmma::row_major>;
+using FragAcc = wmma::fragment<wmma::accumulator, kMma, kMma, kMma, float>;
+
+// c[16][kN] = a[16][kK] b^T, with b stored as [kN][kK] (read column-major as the [kK][kN] b^T).
+template <int kN, int kK>
+__device__ void warp_mma_abt(float* c, const nv_bf16* a, const nv_bf16* b) {
+  for (int nb = 0; nb < kN / kMma; ++nb) {
+    FragAcc acc;
+    wmma::fill_fragment(acc, 0.f);
+    for (int kk = 0; kk < kK / kMma; ++kk) {
+      FragA fa;
+      wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::col_major> fb;
+      wmma::load_matrix_sync(fa, a + kk * kMma, ld_bf16(kK));
+      wmma::load_matrix_sync(fb, b + nb * kMma * ld_bf16(kK) + kk * kMma, ld_bf16(kK));
+      wmma::mma_sync(acc, fa, fb, acc);
+    }
+    wmma::store_matrix_sync(c + nb * kMma, acc, ld_f32(kN), wmma::mem_row_major);
+  }
+}
+
+// c[16][kN] += a[16][kK] b, with b stored as [kK][kN].
+template <int kN, int kK>
+__device__ void warp_mma_ab_add(float* c, const nv_bf16* a, const nv_bf16* b) {
+  for (int nb = 0; nb < kN / kMma; ++nb) {
+    FragAcc acc;
+    wmma::load_matrix_sync(acc, c + nb * kMma, ld_f32(kN), wmma::mem_row_major);
+    for (int kk = 0; kk < kK / kMma; ++kk) {
+      FragA fa;
+      wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::row_major> fb;
+      wmma::load_matrix_sync(fa, a + kk * kMma, ld_bf16(kK));
+      wmma::load_matrix_sync(fb, b + kk * kMma * ld_bf16(kN) + nb * kMma, ld_bf16(kN));
+      wmma::mma_sync(acc, fa, fb, acc);
+    }
+    wmma::store_matrix_sync(c + nb * kMma, acc, ld_f32(kN), wmma::mem_row_major);
+  }
+}
+
+// Rows [r0, r0 + n) of a [rows, kD] bf16 matrix (row stride `stride`) into a shared tile of
+// kD columns; zeros past `rows`.
+template <int kD>
+__device__ void copy_rows(nv_bf16* dst, int n, const nv_bf16* src, int64_t stride, int r0, int rows) {
   for (int e = threadIdx.x; e < n * kD; e += blockDim.x) {
     const int r = e / kD, c = e % kD;
-    dst[r * ld + c] = r0 + r < rows ? src[(r0 + r) * stride + c] : __float2bfloat16_rn(0.f);
+    dst[r * ld_bf16(kD) + c] = r0 + r < rows ? src[(r0 + r) * stride + c] : __float2bfloat16_rn(0.f);
   }
+}
+
+// The lane's half of row `row` of a per-warp fp32 [16][kCols] tile.
+template <int kCols>
+__device__ inline float* half_row(float* tile, int row, int half) {
+  return tile + row * ld_f32(kCols) + half * (kCols / 2);
+}
+
+template <int kD>
+__device__ inline void zero_half_row(float* tile, int row, int half) {
+  float* p = half_row<kD>(tile, row, half);
+  for (int c = 0; c < kD / 2; ++c) p[c] = 0.f;
+}
+
+// dst[c] = factor * the lane's half of a row of an fp32 [16][kD] tile, as bf16.
+template <int kD>
+__device__ inline void store_half_row(nv_bf16* dst, float* tile, int row, int half, float factor) {
+  const float* p = half_row<kD>(tile, row, half);
+  dst += half * (kD / 2);
+  for (int c = 0; c < kD / 2; ++c) dst[c] = __float2bfloat16_rn(factor * p[c]);
+}
+
+__device__ inline float bias_at(const Dims& d, const nv_bf16* bias, int i, int j) {
+  return bias ? __bfloat162float(bias[static_cast<int64_t>(i) * d.Tk + j]) : 0.f;
 }
 
 template <int kD>
 __global__ void __launch_bounds__(kBlockThreads) forward_tc_kernel(Dims d, Operands<nv_bf16> x, nv_bf16* out, float* lse) {
-  using L = TcLayout<kD>;
-  using FragA = wmma::fragment<wmma::matrix_a, kMma, kMma, kMma, nv_bf16, wmma::row_major>;
-  using FragAcc = wmma::fragment<wmma::accumulator, kMma, kMma, kMma, float>;
   extern __shared__ __align__(128) unsigned char smem[];
   const int warp = threadIdx.x / kWarpSize, lane = threadIdx.x % kWarpSize;
-  nv_bf16* q_s = reinterpret_cast<nv_bf16*>(smem);
-  nv_bf16* k_s = reinterpret_cast<nv_bf16*>(smem + L::kQkvBytes);
-  nv_bf16* v_s = reinterpret_cast<nv_bf16*>(smem + 2 * L::kQkvBytes);
-  float* s_w = reinterpret_cast<float*>(smem + 3 * L::kQkvBytes) + warp * kTcRows * L::kLdS;
-  nv_bf16* p_w = reinterpret_cast<nv_bf16*>(smem + 3 * L::kQkvBytes + L::kSBytes) + warp * kTcRows * L::kLdP;
-  float* o_w = reinterpret_cast<float*>(smem + 3 * L::kQkvBytes + L::kSBytes + L::kPBytes) + warp * kTcRows * L::kLdO;
-  const nv_bf16* q_w = q_s + warp * kTcRows * L::kLdQkv;
+  SmemCursor cur{smem};
+  nv_bf16* q_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* k_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* v_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  float* s_w = cur.take<float>(kWarps * f32_tile(kTcRows, kTcKeys)) + warp * kTcRows * ld_f32(kTcKeys);
+  nv_bf16* p_w = cur.take<nv_bf16>(kWarps * bf16_tile(kTcRows, kTcKeys)) + warp * kTcRows * ld_bf16(kTcKeys);
+  float* o_w = cur.take<float>(kWarps * f32_tile(kTcRows, kD)) + warp * kTcRows * ld_f32(kD);
   const int bh = blockIdx.x, q0 = blockIdx.y * kTcBlockRows;
   const HeadOperands<nv_bf16> hx = head_operands(d, x, bh);
-  constexpr int kCols = kTcKeys / 2, kOutCols = kD / 2;  // per lane of a row's pair
   const int row = lane / 2, half = lane % 2, i = q0 + warp * kTcRows + row;
-  float* o_row = o_w + row * L::kLdO + half * kOutCols;
+  constexpr int kCols = kTcKeys / 2;  // score columns per lane
 
-  copy_rows<kD>(q_s, L::kLdQkv, kTcBlockRows, hx.x.q, d.q_st, q0, d.Tq);
-  for (int c = 0; c < kOutCols; ++c) o_row[c] = 0.f;
+  copy_rows<kD>(q_s, kTcBlockRows, hx.x.q, d.q_st, q0, d.Tq);
+  zero_half_row<kD>(o_w, row, half);
   float m = -INFINITY, l = 0.f;
   const int key_end = keys_for_row(d, min(q0 + kTcBlockRows, d.Tq) - 1);
   for (int j0 = 0; j0 < key_end; j0 += kTcKeys) {
-    __syncthreads();  // every warp is done with the previous tile (and sees the zeroed output)
-    copy_rows<kD>(k_s, L::kLdQkv, kTcKeys, hx.x.k, d.k_st, j0, d.Tk);
-    copy_rows<kD>(v_s, L::kLdQkv, kTcKeys, hx.x.v, d.v_st, j0, d.Tk);
+    __syncthreads();  // every warp is done with the previous tile (and the q tile is complete)
+    copy_rows<kD>(k_s, kTcKeys, hx.x.k, d.k_st, j0, d.Tk);
+    copy_rows<kD>(v_s, kTcKeys, hx.x.v, d.v_st, j0, d.Tk);
     __syncthreads();
-    // S = Q K^T for the warp's rows; K^T is K read column-major.
-    for (int nb = 0; nb < kTcKeys / kMma; ++nb) {
-      FragAcc acc;
-      wmma::fill_fragment(acc, 0.f);
-      for (int kk = 0; kk < kD / kMma; ++kk) {
-        FragA a;
-        wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::col_major> b;
-        wmma::load_matrix_sync(a, q_w + kk * kMma, L::kLdQkv);
-        wmma::load_matrix_sync(b, k_s + nb * kMma * L::kLdQkv + kk * kMma, L::kLdQkv);
-        wmma::mma_sync(acc, a, b, acc);
-      }
-      wmma::store_matrix_sync(s_w + nb * kMma, acc, L::kLdS, wmma::mem_row_major);
-    }
+    warp_mma_abt<kTcKeys, kD>(s_w, q_s + warp * kTcRows * ld_bf16(kD), k_s);  // S = Q K^T
     __syncwarp();
+    const float* s_row = half_row<kTcKeys>(s_w, row, half);
     float s[kCols];
     float tile_max = -INFINITY;
 #pragma unroll
     for (int c = 0; c < kCols; ++c) {
-      const int col = half * kCols + c, j = j0 + col;
-      s[c] = i < d.Tq && key_visible(d, hx.x.pad, i, j)
-                 ? d.scale * s_w[row * L::kLdS + col] +
-                       (hx.x.bias ? load(hx.x.bias[static_cast<int64_t>(i) * d.Tk + j]) : 0.f)
-                 : -INFINITY;
+      const int j = j0 + half * kCols + c;
+      s[c] = i < d.Tq && key_visible(d, hx.x.pad, i, j) ? d.scale * s_row[c] + bias_at(d, hx.x.bias, i, j) : -INFINITY;
       tile_max = fmaxf(tile_max, s[c]);
     }
     const float m_new = fmaxf(m, fmaxf(tile_max, __shfl_xor_sync(kFullMask, tile_max, 1)));
     const bool none = m_new == -INFINITY;  // nothing visible in this row so far
     const float alpha = none ? 1.f : expf(m - m_new);
     float tile_sum = 0.f;
+    nv_bf16* p_row = p_w + row * ld_bf16(kTcKeys) + half * kCols;
 #pragma unroll
     for (int c = 0; c < kCols; ++c) {
-      const nv_bf16 p = __float2bfloat16_rn(none ? 0.f : expf(s[c] - m_new));
-      p_w[row * L::kLdP + half * kCols + c] = p;
-      tile_sum += __bfloat162float(p);  // the denominator sums the same rounded weights as P V
+      p_row[c] = __float2bfloat16_rn(none ? 0.f : expf(s[c] - m_new));
+      tile_sum += __bfloat162float(p_row[c]);  // the denominator sums the same rounded weights as P V
     }
     l = l * alpha + tile_sum + __shfl_xor_sync(kFullMask, tile_sum, 1);
     m = m_new;
-    for (int c = 0; c < kOutCols; ++c) o_row[c] *= alpha;
+    float* o_row = half_row<kD>(o_w, row, half);
+    for (int c = 0; c < kD / 2; ++c) o_row[c] *= alpha;
     __syncwarp();
-    // O += P V.
-    for (int nb = 0; nb < kD / kMma; ++nb) {
-      FragAcc acc;
-      wmma::load_matrix_sync(acc, o_w + nb * kMma, L::kLdO, wmma::mem_row_major);
-      for (int kk = 0; kk < kTcKeys / kMma; ++kk) {
-        FragA a;
-        wmma::fragment<wmma::matrix_b, kMma, kMma, kMma, nv_bf16, wmma::row_major> b;
-        wmma::load_matrix_sync(a, p_w + kk * kMma, L::kLdP);
-        wmma::load_matrix_sync(b, v_s + kk * kMma * L::kLdQkv + nb * kMma, L::kLdQkv);
-        wmma::mma_sync(acc, a, b, acc);
-      }
-      wmma::store_matrix_sync(o_w + nb * kMma, acc, L::kLdO, wmma::mem_row_major);
-    }
+    warp_mma_ab_add<kD, kTcKeys>(o_w, p_w, v_s);  // O += P V
     __syncwarp();
   }
   if (i >= d.Tq) return;
-  const float inv = l > 0.f ? 1.f / l : 0.f;
-  nv_bf16* o = out + packed_offset(d, hx.b, d.Tq, i, hx.h) + half * kOutCols;
-  for (int c = 0; c < kOutCols; ++c) o[c] = __float2bfloat16_rn(o_row[c] * inv);
+  store_half_row<kD>(out + packed_offset(d, hx.b, d.Tq, i, hx.h), o_w, row, half, l > 0.f ? 1.f / l : 0.f);
   if (half == 0) lse[static_cast<int64_t>(bh) * d.Tq + i] = l > 0.f ? m + logf(l) : -INFINITY;
 }
 
 template <int kD>
-void launch_forward_tc(const Dims& d, const Operands<nv_bf16>& x, nv_bf16* out, float* lse, cudaStream_t s) {
-  constexpr size_t kBytes = TcLayout<kD>::kBytes;
-  // Above 48 KiB of dynamic shared memory a kernel must opt in.
-  TESSERA_CUDA_CHECK(
-      cudaFuncSetAttribute(forward_tc_kernel<kD>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(kBytes)));
-  forward_tc_kernel<kD><<<grid_for(d, d.Tq, kTcBlockRows), kBlockThreads, kBytes, s>>>(d, x, out, lse);
+__global__ void __launch_bounds__(kBlockThreads)
+    grad_q_tc_kernel(Dims d, Operands<nv_bf16> x, const nv_bf16* grad_out, const float* lse, const float* delta,
+                     nv_bf16* grad_q, float* dbias_acc) {
+  extern __shared__ __align__(128) unsigned char smem[];
+  const int warp = threadIdx.x / kWarpSize, lane = threadIdx.x % kWarpSize;
+  SmemCursor cur{smem};
+  nv_bf16* q_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* do_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* k_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* v_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  float* s_w = cur.take<float>(kWarps * f32_tile(kTcRows, kTcKeys)) + warp * kTcRows * ld_f32(kTcKeys);
+  float* dp_w = cur.take<float>(kWarps * f32_tile(kTcRows, kTcKeys)) + warp * kTcRows * ld_f32(kTcKeys);
+  nv_bf16* ds_w = cur.take<nv_bf16>(kWarps * bf16_tile(kTcRows, kTcKeys)) + warp * kTcRows * ld_bf16(kTcKeys);
+  float* dq_w = cur.take<float>(kWarps * f32_tile(kTcRows, kD)) + warp * kTcRows * ld_f32(kD);
+  const int bh = blockIdx.x, q0 = blockIdx.y * kTcBlockRows;
+  const HeadOperands<nv_bf16> hx = head_operands(d, x, bh);
+  float* dbias_bh = dbias_acc ? dbias_acc + bias_offset(d, hx.b, hx.h) : nullptr;
+  const int row = lane / 2, half = lane % 2, i = q0 + warp * kTcRows + row;
+  constexpr int kCols = kTcKeys / 2;
+  const float row_lse = i < d.Tq ? lse[static_cast<int64_t>(bh) * d.Tq + i] : -INFINITY;
+  const float row_delta = i < d.Tq ? delta[static_cast<int64_t>(bh) * d.Tq + i] : 0.f;
+
+  copy_rows<kD>(q_s, kTcBlockRows, hx.x.q, d.q_st, q0, d.Tq);
+  copy_rows<kD>(do_s, kTcBlockRows, grad_out + packed_offset(d, hx.b, d.Tq, 0, hx.h),
+                static_cast<int64_t>(d.H) * d.Dh, q0, d.Tq);
+  zero_half_row<kD>(dq_w, row, half);
+  const int key_end = keys_for_row(d, min(q0 + kTcBlockRows, d.Tq) - 1);
+  for (int j0 = 0; j0 < key_end; j0 += kTcKeys) {
+    __syncthreads();
+    copy_rows<kD>(k_s, kTcKeys, hx.x.k, d.k_st, j0, d.Tk);
+    copy_rows<kD>(v_s, kTcKeys, hx.x.v, d.v_st, j0, d.Tk);
+    __syncthreads();
+    warp_mma_abt<kTcKeys, kD>(s_w, q_s + warp * kTcRows * ld_bf16(kD), k_s);    // S = Q K^T
+    warp_mma_abt<kTcKeys, kD>(dp_w, do_s + warp * kTcRows * ld_bf16(kD), v_s);  // dP = dO V^T
+    __syncwarp();
+    const float* s_row = half_row<kTcKeys>(s_w, row, half);
+    const float* dp_row = half_row<kTcKeys>(dp_w, row, half);
+    nv_bf16* ds_row = ds_w + row * ld_bf16(kTcKeys) + half * kCols;
+    for (int c = 0; c < kCols; ++c) {
+      const int j = j0 + half * kCols + c;
+      float ds = 0.f;
+      if (i < d.Tq && row_lse != -INFINITY && key_visible(d, hx.x.pad, i, j)) {
+        const float p = expf(d.scale * s_row[c] + bias_at(d, hx.x.bias, i, j) - row_lse);
+        ds = p * (dp_row[c] - row_delta);
+        if (dbias_bh) atomicAdd(dbias_bh + static_cast<int64_t>(i) * d.Tk + j, ds);
+      }
+      ds_row[c] = __float2bfloat16_rn(ds);
+    }
+    __syncwarp();
+    warp_mma_ab_add<kD, kTcKeys>(dq_w, ds_w, k_s);  // dQ += dS K
+    __syncwarp();
+  }
+  if (i < d.Tq) store_half_row<kD>(grad_q + packed_offset(d, hx.b, d.Tq, i, hx.h), dq_w, row, half, d.scale);
+}
+
+template <int kD>
+__global__ void __launch_bounds__(kBlockThreads)
+    grad_kv_tc_kernel(Dims d, Operands<nv_bf16> x, const nv_bf16* grad_out, const float* lse, const float* delta,
+                      nv_bf16* grad_k, nv_bf16* grad_v) {
+  extern __shared__ __align__(128) unsigned char smem[];
+  const int warp = threadIdx.x / kWarpSize, lane = threadIdx.x % kWarpSize;
+  SmemCursor cur{smem};
+  nv_bf16* k_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* v_s = cur.take<nv_bf16>(bf16_tile(kTcBlockRows, kD));
+  nv_bf16* q_s = cur.take<nv_bf16>(bf16_tile(kTcQueries, kD));
+  nv_bf16* do_s = cur.take<nv_bf16>(bf16_tile(kTcQueries, kD));
+  float* st_w = cur.take<float>(kWarps * f32_tile(kTcRows, kTcQueries)) + warp * kTcRows * ld_f32(kTcQueries);
+  float* dpt_w = cur.take<float>(kWarps * f32_tile(kTcRows, kTcQueries)) + warp * kTcRows * ld_f32(kTcQueries);
+  nv_bf16* pt_w = cur.take<nv_bf16>(kWarps * bf16_tile(kTcRows, kTcQueries)) + warp * kTcRows * ld_bf16(kTcQueries);
+  nv_bf16* dst_w = cur.take<nv_bf16>(kWarps * bf16_tile(kTcRows, kTcQueries)) + warp * kTcRows * ld_bf16(kTcQueries);
+  float* dk_w = cur.take<float>(kWarps * f32_tile(kTcRows, kD)) + warp * kTcRows * ld_f32(kD);
+  float* dv_w = cur.take<float>(kWarps * f32_tile(kTcRows, kD)) + warp * kTcRows * ld_f32(kD);
+  float* lse_s = cur.take<float>(kTcQueries * sizeof(float));
+  float* delta_s = cur.take<float>(kTcQueries * sizeof(float));
+  const int bh = blockIdx.x, j0 = blockIdx.y * kTcBlockRows;
+  const HeadOperands<nv_bf16> hx = head_operands(d, x, bh);
+  const nv_bf16* goh = grad_out + packed_offset(d, hx.b, d.Tq, 0, hx.h);
+  const int row = lane / 2, half = lane % 2, j = j0 + warp * kTcRows + row;
+  constexpr int kCols = kTcQueries / 2;
+
+  copy_rows<kD>(k_s, kTcBlockRows, hx.x.k, d.k_st, j0, d.Tk);
+  copy_rows<kD>(v_s, kTcBlockRows, hx.x.v, d.v_st, j0, d.Tk);
+  zero_half_row<kD>(dk_w, row, half);
+  zero_half_row<kD>(dv_w, row, half);
+  // Under a causal mask, query i sees key j only when i >= j - shift: earlier query tiles are skipped.
+  const int i_begin = d.causal ? max(0, min(d.Tq, j0 - d.shift)) / kTcQueries * kTcQueries : 0;
+  for (int i0 = i_begin; i0 < d.Tq; i0 += kTcQueries) {
+    __syncthreads();
+    copy_rows<kD>(q_s, kTcQueries, hx.x.q, d.q_st, i0, d.Tq);
+    copy_rows<kD>(do_s, kTcQueries, goh, static_cast<int64_t>(d.H) * d.Dh, i0, d.Tq);
+    if (threadIdx.x < kTcQueries) {
+      const int i = i0 + threadIdx.x;
+      lse_s[threadIdx.x] = i < d.Tq ? lse[static_cast<int64_t>(bh) * d.Tq + i] : -INFINITY;
+      delta_s[threadIdx.x] = i < d.Tq ? delta[static_cast<int64_t>(bh) * d.Tq + i] : 0.f;
+    }
+    __syncthreads();
+    warp_mma_abt<kTcQueries, kD>(st_w, k_s + warp * kTcRows * ld_bf16(kD), q_s);    // S^T = K Q^T
+    warp_mma_abt<kTcQueries, kD>(dpt_w, v_s + warp * kTcRows * ld_bf16(kD), do_s);  // dP^T = V dO^T
+    __syncwarp();
+    const float* st_row = half_row<kTcQueries>(st_w, row, half);
+    const float* dpt_row = half_row<kTcQueries>(dpt_w, row, half);
+    nv_bf16* pt_row = pt_w + row * ld_bf16(kTcQueries) + half * kCols;
+    nv_bf16* dst_row = dst_w + row * ld_bf16(kTcQueries) + half * kCols;
+    for (int c = 0; c < kCols; ++c) {
+      const int col = half * kCols + c, i = i0 + col;
+      float p = 0.f, ds = 0.f;
+      if (j < d.Tk && i < d.Tq && lse_s[col] != -INFINITY && key_visible(d, hx.x.pad, i, j)) {
+        p = expf(d.scale * st_row[c] + bias_at(d, hx.x.bias, i, j) - lse_s[col]);
+        ds = p * (dpt_row[c] - delta_s[col]);
+      }
+      pt_row[c] = __float2bfloat16_rn(p);
+      dst_row[c] = __float2bfloat16_rn(ds);
+    }
+    __syncwarp();
+    warp_mma_ab_add<kD, kTcQueries>(dv_w, pt_w, do_s);  // dV += P^T dO
+    warp_mma_ab_add<kD, kTcQueries>(dk_w, dst_w, q_s);  // dK += dS^T Q
+    __syncwarp();
+  }
+  if (j >= d.Tk) return;
+  const int64_t at = packed_offset(d, hx.b, d.Tk, j, hx.h);
+  store_half_row<kD>(grad_k + at, dk_w, row, half, d.scale);
+  store_half_row<kD>(grad_v + at, dv_w, row, half, 1.f);
+}
+
+// Launches a tensor-core kernel with `bytes` of dynamic shared memory (above 48 KiB a kernel
+// must opt in) over (batch * heads) x tiles of kTcBlockRows rows.
+template <class Kernel, class... Args>
+void launch_tc(Kernel kernel, size_t bytes, const Dims& d, int rows, cudaStream_t s, Args... args) {
+  TESSERA_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  kernel<<<grid_for(d, rows, kTcBlockRows), kBlockThreads, bytes, s>>>(d, args...);
   TESSERA_CUDA_CHECK_LAUNCH();
 }
 
-// Rows per warp: four query rows in the forward; two rows (keys) in the backward kernels, whose
-// four fp32 tiles must fit the 48 KiB of static shared memory at Dh 128.
+// Calls f(std::integral_constant<int, kD>) for a tensor-core head dim.
+template <class F>
+void dispatch_tc_head_dim(int Dh, F&& f) {
+  if (Dh == 64) return f(std::integral_constant<int, 64>{});
+  return f(std::integral_constant<int, 128>{});
+}
+
+// Rows per warp of the CUDA-core kernels: four query rows in the forward; two rows (keys) in the
+// backward kernels, whose four fp32 tiles must fit the 48 KiB of static shared memory at Dh 128.
 constexpr int kForwardRowsPerWarp = 4;
 constexpr int kBackwardRowsPerWarp = 2;
+
+template <class T>
+void launch_forward_kernels(const Dims& d, const Operands<T>& x, T* out, float* lse, cudaStream_t s) {
+  if constexpr (std::is_same_v<T, nv_bf16>)
+    if (tensor_core_head_dim(d.Dh))
+      return dispatch_tc_head_dim(d.Dh, [&](auto width) {
+        constexpr int kD = decltype(width)::value;
+        launch_tc(forward_tc_kernel<kD>, ForwardTcPlan<kD>::kBytes, d, d.Tq, s, x, out, lse);
+      });
+  dispatch_head_dim(d.Dh, [&](auto width) {
+    constexpr int kD = decltype(width)::value;
+    forward_kernel<T, kD, kForwardRowsPerWarp>
+        <<<grid_for(d, d.Tq, kWarps * kForwardRowsPerWarp), kBlockThreads, 0, s>>>(d, x, out, lse);
+    TESSERA_CUDA_CHECK_LAUNCH();
+  });
+}
+
+// dQ (adding dS to dbias when it is not null), dK and dV, once delta holds D.
+template <class T>
+void launch_backward_kernels(const Dims& d, const Operands<T>& x, const T* grad_out, const float* lse,
+                             const float* delta, const FlashAttentionGrads& grads, float* dbias, cudaStream_t s) {
+  T* dq = device_data<T>(grads.q);
+  T* dk = device_data<T>(grads.k);
+  T* dv = device_data<T>(grads.v);
+  if constexpr (std::is_same_v<T, nv_bf16>)
+    if (tensor_core_head_dim(d.Dh))
+      return dispatch_tc_head_dim(d.Dh, [&](auto width) {
+        constexpr int kD = decltype(width)::value;
+        launch_tc(grad_q_tc_kernel<kD>, GradQTcPlan<kD>::kBytes, d, d.Tq, s, x, grad_out, lse, delta, dq, dbias);
+        launch_tc(grad_kv_tc_kernel<kD>, GradKvTcPlan<kD>::kBytes, d, d.Tk, s, x, grad_out, lse, delta, dk, dv);
+      });
+  dispatch_head_dim(d.Dh, [&](auto width) {
+    constexpr int kD = decltype(width)::value;
+    constexpr int kRows = kWarps * kBackwardRowsPerWarp;
+    grad_q_kernel<T, kD, kBackwardRowsPerWarp>
+        <<<grid_for(d, d.Tq, kRows), kBlockThreads, 0, s>>>(d, x, grad_out, lse, delta, dq, dbias);
+    TESSERA_CUDA_CHECK_LAUNCH();
+    grad_kv_kernel<T, kD, kBackwardRowsPerWarp>
+        <<<grid_for(d, d.Tk, kRows), kBlockThreads, 0, s>>>(d, x, grad_out, lse, delta, dk, dv);
+    TESSERA_CUDA_CHECK_LAUNCH();
+  });
+}
 
 }  // namespace
 
@@ -559,23 +795,10 @@ void flash_attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, 
   set_device(q.device());
   dispatch_floating(q.dtype(), "flash attention", [&](auto tag) {
     using T = decltype(tag);
-    if constexpr (std::is_same_v<T, nv_bf16>) {
-      if (tensor_core_head_dim(d.Dh)) {
-        const Operands<nv_bf16> x = operands<nv_bf16>(q, k, v, options);
-        if (d.Dh == 64) launch_forward_tc<64>(d, x, device_data<nv_bf16>(out), device_data<float>(logsumexp), stream(q.device()));
-        else launch_forward_tc<128>(d, x, device_data<nv_bf16>(out), device_data<float>(logsumexp), stream(q.device()));
-        return;
-      }
-    }
     if constexpr (!std::is_same_v<T, double>)
-      dispatch_head_dim(d.Dh, [&](auto width) {
-        constexpr int kD = decltype(width)::value;
-        forward_kernel<T, kD, kForwardRowsPerWarp>
-            <<<grid_for(d, d.Tq, kWarps * kForwardRowsPerWarp), kBlockThreads, 0, stream(q.device())>>>(
-                d, operands<T>(q, k, v, options), device_data<T>(out), device_data<float>(logsumexp));
-      });
+      launch_forward_kernels<T>(d, operands<T>(q, k, v, options), device_data<T>(out), device_data<float>(logsumexp),
+                                stream(q.device()));
   });
-  TESSERA_CUDA_CHECK_LAUNCH();
 }
 
 void flash_attention_backward(const Tensor& q, const Tensor& k, const Tensor& v, const ops::AttentionOptions& options,
@@ -615,20 +838,9 @@ void flash_attention_backward(const Tensor& q, const Tensor& k, const Tensor& v,
         dbias_acc = std::is_same_v<T, float> ? grads.bias : Tensor::empty(grads.bias.shape(), DType::f32, dev);
         TESSERA_CUDA_CHECK(cudaMemsetAsync(dbias_acc.raw_data(), 0, dbias_acc.nbytes(), s));
       }
-      dispatch_head_dim(d.Dh, [&](auto width) {
-        constexpr int kD = decltype(width)::value;
-        const Operands<T> x = operands<T>(q, k, v, options);
-        const T* g = device_data<T>(grad_out);
-        const float* pl = device_data<float>(logsumexp);
-        const float* pd = device_data<float>(delta);
-        constexpr int kRows = kWarps * kBackwardRowsPerWarp;
-        grad_q_kernel<T, kD, kBackwardRowsPerWarp><<<grid_for(d, d.Tq, kRows), kBlockThreads, 0, s>>>(
-            d, x, g, pl, pd, device_data<T>(grads.q), dbias_acc.defined() ? device_data<float>(dbias_acc) : nullptr);
-        TESSERA_CUDA_CHECK_LAUNCH();
-        grad_kv_kernel<T, kD, kBackwardRowsPerWarp><<<grid_for(d, d.Tk, kRows), kBlockThreads, 0, s>>>(
-            d, x, g, pl, pd, device_data<T>(grads.k), device_data<T>(grads.v));
-        TESSERA_CUDA_CHECK_LAUNCH();
-      });
+      launch_backward_kernels<T>(d, operands<T>(q, k, v, options), device_data<T>(grad_out),
+                                 device_data<float>(logsumexp), device_data<float>(delta), grads,
+                                 dbias_acc.defined() ? device_data<float>(dbias_acc) : nullptr, s);
       if constexpr (!std::is_same_v<T, float>)
         if (dbias_acc.defined()) {
           const int64_t n = dbias_acc.numel();
