@@ -12,6 +12,7 @@
 #include <mma.h>
 
 #include <cmath>
+#include <cstdint>
 #include <type_traits>
 
 #include "core/cuda/check.cuh"
@@ -504,9 +505,20 @@ __device__ void warp_mma_ab_add(float* c, const nv_bf16* a, const nv_bf16* b) {
 }
 
 // Rows [r0, r0 + n) of a [rows, kD] bf16 matrix (row stride `stride`) into a shared tile of
-// kD columns; zeros past `rows`.
+// kD columns; zeros past `rows`. Moves 16 bytes at a time when the source rows are 16-byte
+// aligned (the shared rows always are: kD and the padding are multiples of 8 elements).
 template <int kD>
 __device__ void copy_rows(nv_bf16* dst, int n, const nv_bf16* src, int64_t stride, int r0, int rows) {
+  constexpr int kVec = 8, kVecs = kD / kVec;
+  if (reinterpret_cast<uintptr_t>(src) % 16 == 0 && stride % kVec == 0) {
+    for (int e = threadIdx.x; e < n * kVecs; e += blockDim.x) {
+      const int r = e / kVecs, c = e % kVecs * kVec;
+      uint4 chunk = make_uint4(0, 0, 0, 0);  // all-zero bits are bf16 zeros
+      if (r0 + r < rows) chunk = *reinterpret_cast<const uint4*>(src + (r0 + r) * stride + c);
+      *reinterpret_cast<uint4*>(dst + r * ld_bf16(kD) + c) = chunk;
+    }
+    return;
+  }
   for (int e = threadIdx.x; e < n * kD; e += blockDim.x) {
     const int r = e / kD, c = e % kD;
     dst[r * ld_bf16(kD) + c] = r0 + r < rows ? src[(r0 + r) * stride + c] : __float2bfloat16_rn(0.f);
