@@ -1,7 +1,9 @@
 // Parity of the fused CUDA attention (ops::attention on CUDA tensors) with the CPU op, forward and
 // backward, over the variants the kernels branch on: causal with Tq == Tk and Tq < Tk, key padding
 // (including a batch whose keys are all masked), additive bias with batch 1 and batch B, q/k/v as
-// strided views of one fused QKV tensor, and head dims that are and are not a tile width.
+// strided views of one fused QKV tensor, sequences spanning several tiles, and head dims that are
+// and are not a tile width. In bf16, head dims 64 and 128 reach the tensor-core kernels and the
+// others the CUDA-core ones.
 //
 // The reference is the CPU op in f64 on the same input values. Tolerance: |cuda - ref| <=
 // tol * (|ref| + max |ref|) per tensor, tol 1e-4 for f32; for bf16 the inputs are rounded to bf16
@@ -44,6 +46,8 @@ std::vector<Case> cases() {
       {"bias_batchB_causal_padding", 2, 40, 40, 2, 128, true, true, 2},
       {"fused_qkv_causal", 2, 65, 65, 3, 64, true, false, 0, true},
       {"head_dim_48_bias", 2, 24, 31, 2, 48, false, true, 1},
+      {"causal_more_queries", 2, 45, 19, 2, 64, true},  // the first 26 queries see no key
+      {"several_tiles_bias_batch1", 1, 150, 150, 2, 128, true, false, 1},
   };
 }
 
