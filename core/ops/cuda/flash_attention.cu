@@ -198,18 +198,21 @@ __global__ void __launch_bounds__(kBlockThreads)
   }
 }
 
-// delta[b, h, i] = sum_c dO[b, i, h, c] * O[b, i, h, c]: one warp per row of [B, Tq, H].
+// delta[b, h, i] = sum_c dO[b, i, h, c] * O[b, i, h, c]: one warp per row of [B, Tq, H], grid-stride
+// (the launch grid is capped). Whole warps take the same rows: blockDim is a multiple of 32.
 template <class T>
 __global__ void delta_kernel(Dims d, const T* out, const T* grad_out, float* delta) {
   const int64_t rows = static_cast<int64_t>(d.B) * d.Tq * d.H;
-  const int64_t row = (blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x) / kWarpSize;
+  const int64_t warps = static_cast<int64_t>(gridDim.x) * blockDim.x / kWarpSize;
   const int lane = threadIdx.x % kWarpSize;
-  if (row >= rows) return;  // whole warps leave together: blockDim is a multiple of 32
-  float s = 0.f;
-  for (int c = lane; c < d.Dh; c += kWarpSize) s += load(out[row * d.Dh + c]) * load(grad_out[row * d.Dh + c]);
-  s = warp_sum(s);
-  const int64_t h = row % d.H, i = (row / d.H) % d.Tq, b = row / (static_cast<int64_t>(d.H) * d.Tq);
-  if (lane == 0) delta[(b * d.H + h) * d.Tq + i] = s;
+  for (int64_t row = (blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x) / kWarpSize; row < rows;
+       row += warps) {
+    float s = 0.f;
+    for (int c = lane; c < d.Dh; c += kWarpSize) s += load(out[row * d.Dh + c]) * load(grad_out[row * d.Dh + c]);
+    s = warp_sum(s);
+    const int64_t h = row % d.H, i = (row / d.H) % d.Tq, b = row / (static_cast<int64_t>(d.H) * d.Tq);
+    if (lane == 0) delta[(b * d.H + h) * d.Tq + i] = s;
+  }
 }
 
 // dQ = scale * dS K over the key tiles, for a tile of query rows; also adds dS to dbias_acc.
