@@ -1,10 +1,46 @@
+#include <array>
 #include <iostream>
 #include <memory>
 
+#include "bench/attention_benchmark.h"
 #include "bench/gpt_benchmark.h"
 #include "cli/commands.h"
 
 namespace tessera::cli {
+namespace {
+
+void add_attention_bench(CLI::App& bench, Action& action) {
+  auto o = std::make_shared<bench::AttentionBenchOptions>();
+  auto shape = std::make_shared<bench::AttentionShape>(bench::AttentionShape{8, 12, 1024, 64});
+  CLI::App* attn = bench.add_subcommand(
+      "attention", "Time fused attention forward, backward and both; prints one JSON line per shape with TFLOP/s");
+  attn->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+  attn->add_option("--dtype", o->dtype, "Element type (default: bf16 on CUDA, f32 on the CPU)")
+      ->check(CLI::IsMember({"f32", "bf16"}));
+  // Any shape flag selects one shape (unset ones keep the GPT-2 values); none: the GPT-2 shape and
+  // a long one (2 x 16 heads, T 4096, Dh 128).
+  const std::array<CLI::Option*, 4> flags = {
+      attn->add_option("--batch", shape->batch, "Batch size")->capture_default_str(),
+      attn->add_option("--heads", shape->heads, "Attention heads")->capture_default_str(),
+      attn->add_option("--seq", shape->seq, "Sequence length (queries and keys)")->capture_default_str(),
+      attn->add_option("--head-dim", shape->head_dim, "Head dimension")->capture_default_str()};
+  attn->add_flag("--causal", o->causal, "Causal mask (counts half the FLOPs)");
+  attn->add_option("--warmup", o->warmup, "Untimed forward + backward passes")->capture_default_str();
+  attn->add_option("--iters", o->iters, "Timed passes of each kind")->capture_default_str();
+  attn->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
+  attn->add_option("--peak-tflops", o->peak_tflops, "Peak TFLOP/s that fraction_of_peak is relative to (CUDA)")
+      ->capture_default_str();
+  attn->callback([o, shape, flags, &action] {
+    for (CLI::Option* flag : flags)
+      if (flag->count() > 0) o->shapes = {*shape};
+    action = [o] {
+      for (const std::string& line : bench::run_attention_benchmark(*o)) std::cout << line << std::endl;
+      return 0;
+    };
+  });
+}
+
+}  // namespace
 
 void add_bench_command(CLI::App& app, Action& action) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks");
@@ -31,6 +67,7 @@ void add_bench_command(CLI::App& app, Action& action) {
     std::cout << bench::run_gpt_benchmark(*o) << std::endl;
     return 0;
   }; });
+  add_attention_bench(*bench, action);
 }
 
 }  // namespace tessera::cli

@@ -7,6 +7,8 @@
 #include "core/ops/cpu/dispatch.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/cpu/softmax_rows.h"
+#include "core/ops/cuda/flash_attention.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -177,9 +179,39 @@ void attention_backward(const AttnDims& d, const Tensor& q, const Tensor& k, con
   }
 }
 
+// CUDA: fused kernels that keep one log-sum-exp per query row instead of the probabilities, and
+// return the bias gradient already summed to the bias's shape.
+Tensor attention_cuda(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, const AttentionOptions& options) {
+  AttentionOptions o = options;
+  if (o.bias.defined()) o.bias = contiguous(options.bias).detach();
+  if (o.key_padding_mask.defined()) o.key_padding_mask = contiguous(options.key_padding_mask).detach();
+  Tensor q = q_in.detach(), k = k_in.detach(), v = v_in.detach();
+  const AttnDims d = attention_dims(q, k, v, o);
+  Tensor out = Tensor::empty({d.B, d.Tq, d.H, d.Dh}, q.dtype(), q.device());
+  Tensor lse = Tensor::empty({d.B, d.H, d.Tq}, DType::f32, q.device());
+  TESSERA_CUDA_CALL(cuda::flash_attention_forward(q, k, v, o, out, lse));
+  if (autograd::needs_graph({q_in, k_in, v_in, options.bias})) {
+    autograd::record(out, {q_in, k_in, v_in, options.bias},
+                     [q, k, v, o, lse, saved = out.detach()](std::vector<Tensor>& in, const Tensor& g_in) {
+      const Device dev = q.device();
+      cuda::FlashAttentionGrads grads{
+          Tensor::empty(saved.shape(), q.dtype(), dev), Tensor::empty(k.shape(), k.dtype(), dev),
+          Tensor::empty(v.shape(), v.dtype(), dev),
+          autograd::wants_grad(in, 3) ? Tensor::empty(o.bias.shape(), o.bias.dtype(), dev) : Tensor()};
+      TESSERA_CUDA_CALL(cuda::flash_attention_backward(q, k, v, o, saved, lse, contiguous(g_in), grads));
+      autograd::add_grad(in, 0, grads.q);
+      autograd::add_grad(in, 1, grads.k);
+      autograd::add_grad(in, 2, grads.v);
+      if (grads.bias.defined()) in[3].accumulate_grad(grads.bias);
+    });
+  }
+  return out;
+}
+
 }  // namespace
 
 Tensor attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, const AttentionOptions& options) {
+  if (on_cuda(q_in)) return attention_cuda(q_in, k_in, v_in, options);
   cpu::require_cpu(q_in, "attention");
   AttentionOptions o = options;
   if (o.bias.defined()) o.bias = contiguous(options.bias).detach();
