@@ -40,16 +40,18 @@ CarbonSettings carbon_settings(const CarbonFlags& flags, config::Section section
   s.cpu_tdp_w = section.number("cpu_tdp", 0.0, 0.0);
   s.sample_interval_s = section.number("sample_interval_s", 1.0, 0.01, 3600.0);
   section.finish();
-  std::string origin = "the config's carbon section";
+  std::string name, year;
+  double table_intensity = 0;
+  if (flags.country.empty() && !carbon::lookup_carbon_intensity(country, name, table_intensity, year))
+    section.fail("country", "unknown country code '" + country + "' (expected an ISO 3166-1 alpha-3 code, see docs/carbon.md)");
   if (!flags.country.empty()) {
     country = flags.country;
     intensity = 0;  // a country on the command line brings its own intensity
-    origin = "--country";
   }
   if (flags.pue > 0) pue = flags.pue;
   if (flags.carbon_intensity > 0) intensity = flags.carbon_intensity;
   if (flags.cpu_tdp > 0) s.cpu_tdp_w = flags.cpu_tdp;
-  s.location = carbon::resolve_location(country, pue, intensity, origin);
+  s.location = carbon::resolve_location(country, pue, intensity, "--country");
   return s;
 }
 

@@ -132,8 +132,7 @@ void EnergyMeter::finish(CarbonRun& run) {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (error_) std::rethrow_exception(error_);
-  read_sources();
+  read_or_keep_error();  // a failed rank still joins the reductions below, so no rank waits forever
 
   // One all_reduce per kind of sum: energies and counts add up; durations take the slowest rank.
   const auto& methods = method_names();
@@ -189,6 +188,7 @@ void EnergyMeter::finish(CarbonRun& run) {
   run.cpu_count = cpu_count_;
   run.ram_total_gb = ram_total_gb_;
   run.os = os_;
+  if (error_) std::rethrow_exception(error_);
 }
 
 }  // namespace tessera::carbon

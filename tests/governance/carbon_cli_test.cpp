@@ -129,7 +129,7 @@ TEST_F(CarbonCli, NoCarbonWritesNoReport) {
 
 TEST_F(CarbonCli, BadCarbonInputIsOneLineAndLeavesNothing) {
   for (const char* bad : {"--country XYZ", "--pue 0.5", "--carbon-intensity -3", "--set carbon.pue=0.2",
-                                 "--set carbon.colour=green"}) {
+                          "--set carbon.colour=green", "--set carbon.country=ZZZ"}) {
     const fs::path run = dir_ / "bad";
     const auto r = train(run, bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
@@ -138,6 +138,8 @@ TEST_F(CarbonCli, BadCarbonInputIsOneLineAndLeavesNothing) {
     EXPECT_FALSE(fs::exists(run / "carbon.json")) << bad;
     EXPECT_FALSE(fs::exists(run / "checkpoints/last.h5")) << bad;
   }
+  const auto config = train(dir_ / "bad", "--set carbon.country=ZZZ");
+  EXPECT_NE(config.err.find("text-tiny.yaml: carbon.country: unknown country code 'ZZZ'"), std::string::npos) << config.err;
   const auto missing = run_tessera("carbon report --run-dir " + (dir_ / "nowhere").string());
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("carbon.json"), std::string::npos) << missing.err;
