@@ -92,11 +92,18 @@ ReportTable methods_table(const std::vector<CarbonRun>& runs) {
 std::vector<std::string> carbon_statements(const std::vector<CarbonRun>& runs) {
   std::vector<std::string> out;
   std::set<std::string> seen;
+  auto kind = [](const std::string& method) {
+    return method == "none" ? "" : method == "rapl" || method == "nvml_energy_counter" ? " (counter)" : " (estimate)";
+  };
   for (const auto& r : runs) {
     const Location& l = r.location;
-    std::string s = "Emissions = energy x PUE " + significant(l.pue) + " x " + significant(l.carbon_intensity_g_per_kwh) +
-                    " gCO2eq/kWh (" + l.country_name + ", " + l.country_iso3 + "; " + l.carbon_intensity_source + ").";
-    if (seen.insert(s).second) out.push_back(s);
+    const std::string measured = "Energy measured with: CPU " + r.cpu.method + kind(r.cpu.method) + ", GPU " +
+                                 r.gpu.method + kind(r.gpu.method) + ", RAM " + r.ram.method + kind(r.ram.method) + ".";
+    const std::string formula = "Emissions = energy x PUE " + significant(l.pue) + " x " +
+                                significant(l.carbon_intensity_g_per_kwh) + " gCO2eq/kWh (" + l.country_name + ", " +
+                                l.country_iso3 + "; " + l.carbon_intensity_source + ").";
+    for (const std::string& s : {measured, formula})
+      if (seen.insert(s).second) out.push_back(s);
   }
   return out;
 }

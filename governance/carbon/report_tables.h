@@ -19,7 +19,7 @@ ReportTable runs_table(const std::vector<CarbonRun>& runs);
 ReportTable phases_table(const std::vector<CarbonRun>& runs);
 // How each energy was obtained: one row per run and component (method and what was found).
 ReportTable methods_table(const std::vector<CarbonRun>& runs);
-// The formula and its inputs, one sentence per distinct location.
+// How the energy was measured and the carbon formula with its inputs, each distinct sentence once.
 std::vector<std::string> carbon_statements(const std::vector<CarbonRun>& runs);
 
 // Energy with a unit that keeps it readable: J, Wh or kWh.

@@ -146,6 +146,9 @@ TEST(CarbonReports, MarkdownAndHtmlStateMethodsPhasesAndTotals) {
     EXPECT_NE(text.find("67.4 gCO2eq/kWh"), std::string::npos);
     EXPECT_NE(text.find("80.0 s"), std::string::npos);  // the train phase
     EXPECT_NE(text.find("eval"), std::string::npos);
+    EXPECT_NE(text.find("Energy measured with: CPU rapl (counter), GPU nvml_energy_counter (counter), RAM "
+                        "resident_memory_x_0.375_w_per_gb (estimate)."),
+              std::string::npos);
   }
   EXPECT_NE(md.find("| train | 80.0 s | 833 Wh | 417 Wh | 83.3 Wh | 1.33 kWh |"), std::string::npos) << md;
   EXPECT_NE(html.find("<svg"), std::string::npos);
