@@ -90,10 +90,15 @@ std::string power_plot_svg(const CarbonRun& run) {
   auto x = [&](double t) { return kLeft + pw * t / t_max; };
   auto y = [&](double w) { return kTop + ph * (1 - w / p_max); };
 
-  for (const auto& s : steps) {
-    auto colour = phase_colours().find(s.phase);
-    svg << "<rect x=\"" << num(x(s.t0)) << "\" y=\"" << kTop << "\" width=\"" << num(std::max(0.0, x(s.t1) - x(s.t0)))
-        << "\" height=\"" << ph << "\" fill=\"" << (colour == phase_colours().end() ? "#eeeeee" : colour->second) << "\"/>";
+  // One band per run of steps in the same phase (adjacent thin rectangles would show seams).
+  for (size_t i = 0; i < steps.size();) {
+    size_t end = i;
+    while (end + 1 < steps.size() && steps[end + 1].phase == steps[i].phase) ++end;
+    auto colour = phase_colours().find(steps[i].phase);
+    svg << "<rect x=\"" << num(x(steps[i].t0)) << "\" y=\"" << kTop << "\" width=\""
+        << num(std::max(0.0, x(steps[end].t1) - x(steps[i].t0))) << "\" height=\"" << ph << "\" fill=\""
+        << (colour == phase_colours().end() ? "#eeeeee" : colour->second) << "\"/>";
+    i = end + 1;
   }
   for (int i = 0; i <= 5; ++i) {
     const double w = p_max * i / 5;
