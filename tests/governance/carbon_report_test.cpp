@@ -1,10 +1,12 @@
 // Carbon arithmetic and the reports: CodeCarbon's CSV columns and units, carbon.json round trip,
 // Markdown and self-contained HTML, and a run directory's history.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "core/util/error.h"
 #include "governance/carbon/carbon_intensity.h"
