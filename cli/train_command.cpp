@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/carbon_options.h"
 #include "cli/commands.h"
 #include "core/config/config.h"
 #include "core/dist/communicator.h"
@@ -22,6 +23,7 @@ struct TrainFlags {
   bool resume = false;
   int64_t max_steps = -1;
   double max_minutes = -1;
+  CarbonFlags carbon;
 };
 
 int run_training(const TrainFlags& f) {
@@ -30,12 +32,16 @@ int run_training(const TrainFlags& f) {
   const std::string run_dir = f.run_dir.empty() ? "runs/" + fs::path(f.config).stem().string() : f.run_dir;
   config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
   config::Section root = file.root();
+  std::unique_ptr<CarbonScope> carbon =
+      start_carbon(carbon_settings(f.carbon, root.section("carbon")), "train", run_dir, "other");
   std::unique_ptr<Task> task = make_task(root);
   const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
   root.finish();
 
-  training::RunOptions options{run_dir, f.resume, f.max_steps, f.max_minutes, file.effective_yaml()};
+  training::RunOptions options{run_dir,     f.resume, f.max_steps, f.max_minutes, file.effective_yaml(),
+                               carbon ? carbon->phase_listener() : training::PhaseListener()};
   const training::RunResult r = training::train(*task, trainer, options);
+  if (carbon) carbon->finish();
   if (!dist::world().is_root()) return r.interrupted_by ? 128 + r.interrupted_by : 0;
   nlohmann::ordered_json j = {{"run_dir", run_dir},
                               {"step", r.step},
@@ -58,10 +64,11 @@ void add_train_command(CLI::App& app, Action& action) {
   train->add_option("--config", f->config, "Run config (YAML), e.g. configs/text/shakespeare-char.yaml")->required();
   train->add_option("--set", f->overrides, "Override a config value: --set training.lr=1e-3 (repeatable)");
   train->add_option("--run-dir", f->run_dir,
-                    "Run directory: config.yaml, metrics.jsonl, checkpoints/last.h5 (default: runs/<config name>)");
+                    "Run directory: config.yaml, metrics.jsonl, checkpoints/last.h5, carbon reports (default: runs/<config name>)");
   train->add_flag("--resume", f->resume, "Continue the run in --run-dir exactly where its last checkpoint left off");
   train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
   train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")->check(CLI::NonNegativeNumber);
+  add_carbon_flags(*train, f->carbon);
   train->callback([f, &action] { action = [f] { return run_training(*f); }; });
 }
 

@@ -13,6 +13,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev    # CLI parsing, JSON output
   libyaml-cpp-dev                    # run configs (YAML)
   libgtest-dev                       # GoogleTest for tests/
+  chromium libpng-dev                # browser-labelled tests: render the HTML reports, read the screenshot
   git ca-certificates                # cloning over https
 )
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -52,6 +53,21 @@ class MetricsLog {
 
  private:
   std::ofstream out_;
+};
+
+// Reports a phase to the run's listener for as long as it lives.
+class PhaseScope {
+ public:
+  PhaseScope(const PhaseListener& listener, const char* phase) : listener_(listener), phase_(phase) {
+    if (listener_) listener_(phase_, true);
+  }
+  ~PhaseScope() {
+    if (listener_) listener_(phase_, false);
+  }
+
+ private:
+  const PhaseListener& listener_;
+  std::string phase_;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -136,12 +152,14 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
 
   auto save = [&] {
     if (saved_at == opt.steps()) return;
+    PhaseScope phase(o.on_phase, "checkpoint");
     state.attributes["elapsed_s"] = std::to_string(previous_elapsed + seconds_since(start));
     seek_generators(state.generators, plan.first_of_step(opt.steps()));
     opt.save(last.string(), state);
     saved_at = opt.steps();
   };
   auto evaluate = [&] {
+    PhaseScope phase(o.on_phase, "eval");
     autograd::NoGradScope no_grad;
     model.set_training(false);
     result.eval_loss = task.eval_loss(c.eval_batches);
@@ -160,6 +178,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
 
   if (root) progress.note(task.describe() + "; steps " + std::to_string(opt.steps()) + " -> " + std::to_string(target));
   model.set_training(true);
+  std::optional<PhaseScope> training_phase(std::in_place, o.on_phase, "train");
   while (opt.steps() < target) {
     if (stop_requested()) break;
     const auto t0 = std::chrono::steady_clock::now();
@@ -207,6 +226,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     }
     if (c.checkpoint_every > 0 && step % c.checkpoint_every == 0) save();
   }
+  training_phase.reset();
   if (root) progress.finish();
   if (result.interrupted_by) {  // save first: a pre-empted job may be killed soon
     save();

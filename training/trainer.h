@@ -5,6 +5,7 @@
 // parallel over dist::world() (training/data_parallel.h, training/micro_batches.h); rank 0 alone
 // evaluates and writes metrics, progress and checkpoints.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/config/config.h"
@@ -35,12 +36,17 @@ struct TrainerConfig {
   static TrainerConfig read(config::Section section);
 };
 
+// Told when the run enters (begin) and leaves a phase: "train" (the step loop), "eval",
+// "checkpoint". Lets an observer (energy accounting) attribute time without the trainer knowing it.
+using PhaseListener = std::function<void(const std::string& phase, bool begin)>;
+
 struct RunOptions {
   std::string run_dir;
   bool resume = false;
   int64_t max_steps = -1;    // cap from the command line; -1: none
   double max_minutes = -1;   // wall-clock cap; -1: none
   std::string effective_config;  // YAML text saved as <run_dir>/config.yaml and in checkpoints
+  PhaseListener on_phase;        // optional
 };
 
 struct RunResult {
