@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/cuda/runtime.h"
 #include "core/util/error.h"
 #include "domains/text/byte_corpus.h"
 #include "domains/text/text_evaluation.h"
@@ -16,10 +17,12 @@ namespace {
 struct EvalTextFlags {
   std::string checkpoint;
   std::string input;
+  std::string device = "cpu";
 };
 
 int run_text_evaluation(const EvalTextFlags& f) {
   text::LoadedTextModel loaded = text::load_text_model(f.checkpoint);
+  loaded.model->to(cuda::usable_device(f.device, "--device"));
   const text::ByteCorpus corpus = text::load_byte_corpus(f.input);
   const std::string content(corpus.bytes.begin(), corpus.bytes.end());
   const text::TextEvaluation e =
@@ -40,6 +43,7 @@ void add_eval_command(CLI::App& app, Action& action) {
   CLI::App* txt = eval->add_subcommand("text", "Loss, perplexity and bits per byte of a text model on a text file");
   txt->add_option("--checkpoint", f->checkpoint, "Checkpoint of a text language model (.h5)")->required();
   txt->add_option("--input", f->input, "Text file (or folder of text files) to score")->required();
+  add_device_option(txt, f->device)->capture_default_str();
   txt->callback([f, &action] { action = [f] { return run_text_evaluation(*f); }; });
 }
 

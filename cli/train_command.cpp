@@ -20,6 +20,7 @@ struct TrainFlags {
   bool resume = false;
   int64_t max_steps = -1;
   double max_minutes = -1;
+  std::string device;  // empty: training.device from the config
 };
 
 int run_training(const TrainFlags& f) {
@@ -31,7 +32,7 @@ int run_training(const TrainFlags& f) {
   const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
   root.finish();
 
-  training::RunOptions options{run_dir, f.resume, f.max_steps, f.max_minutes, file.effective_yaml()};
+  training::RunOptions options{run_dir, f.resume, f.max_steps, f.max_minutes, file.effective_yaml(), f.device};
   const training::RunResult r = training::train(*task, trainer, options);
   nlohmann::ordered_json j = {{"run_dir", run_dir},
                               {"step", r.step},
@@ -58,6 +59,7 @@ void add_train_command(CLI::App& app, Action& action) {
   train->add_flag("--resume", f->resume, "Continue the run in --run-dir exactly where its last checkpoint left off");
   train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
   train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")->check(CLI::NonNegativeNumber);
+  add_device_option(train, f->device)->description("Where to train: cpu, cuda or cuda:N (default: training.device)");
   train->callback([f, &action] { action = [f] { return run_training(*f); }; });
 }
 

@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "core/autograd/autograd.h"
+#include "core/cuda/runtime.h"
 #include "core/io/atomic_file.h"
+#include "core/nn/mixed_precision.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
@@ -75,6 +77,8 @@ TrainerConfig TrainerConfig::read(config::Section s) {
   c.log_every = s.integer("log_every", c.log_every, 1);
   c.seed = static_cast<uint64_t>(s.integer("seed", 0, 0));
   c.threads = s.integer("threads", c.threads, 0, 1024);
+  c.device = s.text("device", c.device);
+  c.precision = s.choice("precision", c.precision, {"fp32", "bf16"});
   s.finish();
   return c;
 }
@@ -82,12 +86,27 @@ TrainerConfig TrainerConfig::read(config::Section s) {
 RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const Device device = cuda::usable_device(o.device.empty() ? c.device : o.device,
+                                            o.device.empty() ? "training.device" : "--device");
+  const nn::Precision precision = nn::parse_precision(c.precision, "training.precision");
+  if (precision == nn::Precision::bf16 && device.is_cpu())
+    throw ConfigError("training.precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
   const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
   if (o.resume && !fs::exists(last))
     throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
   std::error_code ec;
   fs::create_directories(ckpt_dir, ec);
   if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
+
+  const fs::path config_file = run_dir / "config.yaml";
+  if (!o.resume) {
+    if (fs::exists(last))
+      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
+    task.initialize(c.seed);  // on the host; the parameters move to the device next
+    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
+    std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
+  }
+  task.to(device);
 
   nn::Module& model = task.model();
   optim::AdamW opt(model.named_parameters(), optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay});
@@ -97,7 +116,6 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   state.generators["data"] = &data_rng;
   double previous_elapsed = 0;
 
-  const fs::path config_file = run_dir / "config.yaml";
   if (o.resume) {
     if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
       throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
@@ -105,12 +123,6 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     const io::CheckpointMeta meta = load_train_state(last.string(), state);
     auto it = meta.attributes.find("elapsed_s");
     if (it != meta.attributes.end()) previous_elapsed = std::stod(it->second);
-  } else {
-    if (fs::exists(last))
-      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
-    task.initialize(c.seed);
-    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
-    std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
   }
   write_text(config_file, o.effective_config);
 
@@ -149,12 +161,14 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     opt.zero_grad();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < c.grad_accumulation; ++micro) {
+      nn::Bf16Scope mixed(model, precision);
       Tensor loss = task.train_loss(data_rng);
       if (!std::isfinite(loss.item()))
         throw Error("training loss became " + std::to_string(loss.item()) + " at step " + std::to_string(opt.steps() + 1) +
                     " (lower training.lr or raise training.warmup_steps)");
       loss_sum += loss.item();
       (c.grad_accumulation > 1 ? ops::scale(loss, 1.0 / static_cast<double>(c.grad_accumulation)) : loss).backward();
+      mixed.end();
     }
     const double grad_norm = optim::clip_grad_norm(params, c.grad_clip);
     const double lr = schedule.at(opt.steps());

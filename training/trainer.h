@@ -27,6 +27,8 @@ struct TrainerConfig {
   int64_t log_every = 10;
   uint64_t seed = 0;
   int64_t threads = 0;  // 0: all cores
+  std::string device = "cpu";       // cpu | cuda | cuda:N
+  std::string precision = "fp32";   // fp32 | bf16 (bf16: CUDA only, see core/nn/mixed_precision.h)
 
   static TrainerConfig read(config::Section section);
 };
@@ -37,6 +39,7 @@ struct RunOptions {
   int64_t max_steps = -1;    // cap from the command line; -1: none
   double max_minutes = -1;   // wall-clock cap; -1: none
   std::string effective_config;  // YAML text saved as <run_dir>/config.yaml and in checkpoints
+  std::string device;  // from the command line: wins over training.device; empty: none given
 };
 
 struct RunResult {

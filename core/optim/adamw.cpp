@@ -3,14 +3,25 @@
 #include <cmath>
 
 #include "core/autograd/autograd.h"
+#include "core/ops/cuda_call.h"
+#include "core/optim/cuda/adamw.h"
 #include "core/util/error.h"
 
 namespace tessera::optim {
+namespace {
+
+// Zeros beside the parameter, on its device.
+Tensor zeros_like(const Tensor& p) {
+  return p.device().is_cpu() ? Tensor::zeros(p.shape()) : Tensor::zeros(p.shape()).to(p.device());
+}
+
+}  // namespace
 
 AdamW::AdamW(nn::NamedTensors params, AdamWConfig config) : config_(config) {
   for (auto& [name, p] : params) {
     TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "AdamW: parameter " + name + " must be contiguous f32");
-    slots_.push_back({name, p, Tensor::zeros(p.shape()), Tensor::zeros(p.shape()), p.dim() >= 2});
+    TESSERA_CHECK(p.device() == params.front().second.device(), "AdamW: parameters on different devices");
+    slots_.push_back({name, p, zeros_like(p), zeros_like(p), p.dim() >= 2});
   }
 }
 
@@ -22,6 +33,17 @@ void AdamW::step(double lr) {
   const float step_size = static_cast<float>(lr / bc1);
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
   const float eps = static_cast<float>(config_.eps);
+  if (!slots_.empty() && ops::on_cuda(slots_.front().param)) {
+    std::vector<cuda::AdamWTensors> tensors;
+    for (Slot& s : slots_) {
+      Tensor g = s.param.grad();
+      if (!g.defined()) continue;
+      TESSERA_CHECK(g.dtype() == DType::f32 && g.is_contiguous(), "AdamW: gradient of " + s.name + " must be contiguous f32");
+      tensors.push_back({s.param, g, s.m, s.v, s.decay ? static_cast<float>(1.0 - lr * config_.weight_decay) : 1.0f});
+    }
+    TESSERA_CUDA_CALL(cuda::adamw_step(tensors, {b1, b2, step_size, inv_sqrt_bc2, eps}));
+    return;
+  }
   for (Slot& s : slots_) {
     Tensor g = s.param.grad();
     if (!g.defined()) continue;
@@ -53,26 +75,39 @@ nn::NamedTensors AdamW::state() const {
 }
 
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
-  double total = 0;
-  for (const Tensor& p : params) {
-    Tensor g = p.grad();
-    if (!g.defined()) continue;
-    const float* d = g.data<float>();
-    double s = 0;
-    const int64_t n = g.numel();
-    for (int64_t i = 0; i < n; ++i) s += static_cast<double>(d[i]) * d[i];
-    total += s;
+  std::vector<Tensor> grads;
+  for (const Tensor& p : params)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  const bool device = !grads.empty() && ops::on_cuda(grads.front());
+  double norm = 0;
+  if (device) {
+    TESSERA_CUDA_CALL(norm = cuda::global_norm(grads));
+  } else {
+    double total = 0;
+    for (const Tensor& g : grads) {
+      const float* d = g.data<float>();
+      double s = 0;
+      const int64_t n = g.numel();
+      for (int64_t i = 0; i < n; ++i) s += static_cast<double>(d[i]) * d[i];
+      total += s;
+    }
+    norm = std::sqrt(total);
   }
-  const double norm = std::sqrt(total);
   if (max_norm > 0 && norm > max_norm) {
     const float f = static_cast<float>(max_norm / (norm + 1e-6));
     for (const Tensor& p : params) {
       Tensor g = p.grad();
       if (!g.defined()) continue;
       // The gradient may alias another tensor's; give this parameter its own scaled copy.
-      Tensor scaled = g.contiguous_copy();
-      float* d = scaled.data<float>();
-      for (int64_t i = 0; i < scaled.numel(); ++i) d[i] *= f;
+      Tensor scaled;
+      if (device) {
+        scaled = Tensor::empty(g.shape(), g.dtype(), g.device());
+        TESSERA_CUDA_CALL(cuda::scale_into(g, f, scaled));
+      } else {
+        scaled = g.contiguous_copy();
+        float* d = scaled.data<float>();
+        for (int64_t i = 0; i < scaled.numel(); ++i) d[i] *= f;
+      }
       const_cast<Tensor&>(p).set_grad(scaled);
     }
   }
