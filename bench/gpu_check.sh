@@ -17,14 +17,13 @@ start=$SECONDS
 phase() { echo "== $* (at $((SECONDS - start)) s)" >&2; }
 
 phase "dependencies"
-if ! scripts/setup-deps.sh >&2; then
-  echo "gpu_check: dependencies missing and scripts/setup-deps.sh could not install them" >&2
-  exit 2
-fi
+# A GPU machine may have no package registry: then whatever is installed has to do, and the
+# configure step below names what is missing.
+scripts/setup-deps.sh >&2 || echo "gpu_check: scripts/setup-deps.sh could not install everything; trying anyway" >&2
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2
 
 phase "configure and build with CUDA (archs ${CUDA_ARCHS:-90}, -j$JOBS)"
-if ! timeout 260 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTESSERA_CUDA=ON \
+if ! timeout 120 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTESSERA_CUDA=ON -DTESSERA_MPI=OFF \
     -DCMAKE_CUDA_ARCHITECTURES="${CUDA_ARCHS:-90}" "$@" >"$BUILD.configure.log" 2>&1; then
   tail -20 "$BUILD.configure.log" >&2
   echo "gpu_check: configure failed (log: $BUILD.configure.log)" >&2
@@ -38,8 +37,10 @@ if ! timeout 240 cmake --build "$BUILD" -j"$JOBS" >"$OUT/build.log" 2>&1; then
 fi
 
 phase "cuda tests"
-timeout 120 ctest --test-dir "$BUILD" -L cuda -j4 --timeout 100 --output-on-failure >"$OUT/ctest.log" 2>&1
+# One process per test case (a CUDA context each): several at once keep the GPU busy.
+timeout 150 ctest --test-dir "$BUILD" -L cuda -j8 --timeout 120 --output-on-failure >"$OUT/ctest.log" 2>&1
 tests_rc=$?
+grep -q "tests passed" "$OUT/ctest.log" || tests_rc=1  # no cuda test found counts as a failure
 tail -25 "$OUT/ctest.log" >&2
 
 phase "GPT-2 124M bf16 training benchmark ($GPT_STEPS steps)"
@@ -53,7 +54,7 @@ tail -5 "$OUT/gpt.log" >&2
 
 phase "attention benchmark"
 attn_rc=0
-if "$BUILD/bin/tessera" bench attention --help >/dev/null 2>&1; then
+if "$BUILD/bin/tessera" bench --help 2>/dev/null | grep -q "^ *attention"; then
   timeout 60 "$BUILD/bin/tessera" bench attention --device cuda >"$OUT/attention.json" 2>"$OUT/attention.log" || attn_rc=2
 else
   echo "no 'tessera bench attention' in this build" >"$OUT/attention.json"

@@ -58,7 +58,8 @@ void batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb, const Matm
 }
 
 // The same GEMMs on the device: a shared plain matrix on the right folds into one GEMM, as above.
-cuda::GemmShape device_gemm_shape(const MatmulDims& d, bool ta, bool tb) {
+// (Unused in a build without CUDA, where TESSERA_CUDA_CALL drops its call.)
+[[maybe_unused]] cuda::GemmShape device_gemm_shape(const MatmulDims& d, bool ta, bool tb) {
   if (d.batch_b == 1 && !ta) return {false, tb, d.batch_a * d.m, d.n, d.k, 1, 0, 0};
   return {ta, tb, d.m, d.n, d.k, d.batch, d.batch_a == 1 ? 0 : d.m * d.k, d.batch_b == 1 ? 0 : d.k * d.n};
 }
