@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -107,12 +108,13 @@ struct Epilogue {
   int64_t aux_ld = 0;
 };
 
-// Heuristic answers depend only on the problem, so each is asked once per problem.
-cublasLtMatmulAlgo_t find_algo(const LtContext& ctx, const MatmulDesc& desc, const Layout& la, const Layout& lb,
+// Heuristic answers depend only on the problem, so each is asked once per problem; no answer
+// (an epilogue or alignment cuBLASLt cannot do for this problem) is remembered too.
+std::optional<cublasLtMatmulAlgo_t> find_algo(const LtContext& ctx, const MatmulDesc& desc, const Layout& la, const Layout& lb,
                                const Layout& lc, const std::string& key, uint32_t align_a, uint32_t align_b,
                                uint32_t align_c) {
   static std::mutex mutex;
-  static std::map<std::string, cublasLtMatmulAlgo_t> cache;
+  static std::map<std::string, std::optional<cublasLtMatmulAlgo_t>> cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto found = cache.find(key);
   if (found != cache.end()) return found->second;
@@ -126,15 +128,17 @@ cublasLtMatmulAlgo_t find_algo(const LtContext& ctx, const MatmulDesc& desc, con
   int returned = 0;
   const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(ctx.handle, desc.handle, la.handle, lb.handle, lc.handle,
                                                                lc.handle, pref.handle, 1, &result, &returned);
-  if (status != CUBLAS_STATUS_SUCCESS || returned == 0)
-    throw Error(std::string("cuBLASLt has no algorithm for the GEMM ") + key + " (" + cublasLtGetStatusString(status) + ")");
-  cache.emplace(key, result.algo);
-  return result.algo;
+  std::optional<cublasLtMatmulAlgo_t> algo;
+  if (status == CUBLAS_STATUS_SUCCESS && returned > 0) algo = result.algo;
+  else if (status != CUBLAS_STATUS_NOT_SUPPORTED && status != CUBLAS_STATUS_SUCCESS) TESSERA_CUBLAS_CHECK(status);
+  cache.emplace(key, algo);
+  return algo;
 }
 
 // Row-major C (+)= op(A) op(B) is column-major C^T = op(B)^T op(A)^T, so cuBLASLt's A is our B.
+// Returns false, having done nothing, when cuBLASLt has no algorithm for the problem.
 template <class T>
-void lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, bool accumulate, const Epilogue& ep) {
+bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, bool accumulate, const Epilogue& ep) {
   using Types = LtTypes<T>;
   const LtContext& ctx = lt_context(device);
   MatmulDesc desc;
@@ -158,18 +162,27 @@ void lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
                           std::to_string(s.stride_a) + "," + std::to_string(s.stride_b) + "/" +
                           std::to_string(int(ep.kind)) + "/" + std::to_string(accumulate) + "/" +
                           std::to_string(align_a) + "," + std::to_string(align_b) + "," + std::to_string(align_c);
-  const cublasLtMatmulAlgo_t algo = find_algo(ctx, desc, la, lb, lc, key, align_a, align_b, align_c);
+  const std::optional<cublasLtMatmulAlgo_t> algo = find_algo(ctx, desc, la, lb, lc, key, align_a, align_b, align_c);
+  if (!algo) return false;
   const Acc<T> alpha(1), beta(accumulate ? 1 : 0);
   TESSERA_CUBLAS_CHECK(cublasLtMatmul(ctx.handle, desc.handle, &alpha, b, la.handle, a, lb.handle, &beta, c, lc.handle, c,
-                                      lc.handle, &algo, ctx.workspace, kWorkspaceBytes, stream(device)));
+                                      lc.handle, &*algo, ctx.workspace, kWorkspaceBytes, stream(device)));
+  return true;
 }
 
+[[noreturn]] void no_algorithm(const char* op, const GemmShape& s) {
+  throw Error(std::string(op) + ": cuBLASLt has no algorithm for " + std::to_string(s.m) + "x" + std::to_string(s.n) +
+              "x" + std::to_string(s.k) + " (batch " + std::to_string(s.batch) + ")");
+}
+
+// False when cuBLASLt cannot run the problem (then nothing was written).
 template <class T>
-void gemm_typed(Device device, const GemmShape& s, const T* a, const T* b, T* c, bool accumulate, const Epilogue& ep) {
-  if (s.m == 0 || s.n == 0 || s.batch == 0) return;
-  if (s.k == 0) {  // an empty sum: cuBLASLt rejects k = 0
+bool gemm_typed(Device device, const GemmShape& s, const T* a, const T* b, T* c, bool accumulate, const Epilogue& ep) {
+  if (s.m == 0 || s.n == 0 || s.batch == 0) return true;
+  if (s.k == 0) {  // an empty sum: cuBLASLt rejects k = 0, so epilogues take the general path
+    if (ep.kind != CUBLASLT_EPILOGUE_DEFAULT) return false;
     if (!accumulate) TESSERA_CUDA_CHECK(cudaMemsetAsync(c, 0, sizeof(T) * s.batch * s.m * s.n, stream(device)));
-    return;
+    return true;
   }
   if (s.batch > 1 && (s.stride_a == 0 || s.stride_b == 0)) {
     // A matrix shared by every batch: one GEMM per batch (the common shared-weight case is
@@ -177,10 +190,13 @@ void gemm_typed(Device device, const GemmShape& s, const T* a, const T* b, T* c,
     GemmShape one = s;
     one.batch = 1;
     for (int64_t i = 0; i < s.batch; ++i)
-      lt_matmul(device, one, a + i * s.stride_a, b + i * s.stride_b, c + i * s.m * s.n, accumulate, ep);
-    return;
+      if (!lt_matmul(device, one, a + i * s.stride_a, b + i * s.stride_b, c + i * s.m * s.n, accumulate, ep)) {
+        if (i == 0) return false;
+        no_algorithm("matmul", one);  // some batches are written already: no way back
+      }
+    return true;
   }
-  lt_matmul(device, s, a, b, c, accumulate, ep);
+  return lt_matmul(device, s, a, b, c, accumulate, ep);
 }
 
 template <class T>
@@ -226,7 +242,8 @@ void gemm(const GemmShape& shape, const Tensor& a, const Tensor& b, const Tensor
   set_device(c.device());
   dispatch_floating(c.dtype(), "matmul", [&](auto tag) {
     using T = decltype(tag);
-    gemm_typed<T>(c.device(), shape, device_data<T>(a), device_data<T>(b), device_data<T>(c), false, Epilogue{});
+    if (!gemm_typed<T>(c.device(), shape, device_data<T>(a), device_data<T>(b), device_data<T>(c), false, Epilogue{}))
+      no_algorithm("matmul", shape);
   });
 }
 
@@ -238,29 +255,28 @@ void linear_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, o
   const GemmShape s{false, true, rows, out_f, in_f};
   dispatch_floating(x.dtype(), "linear", [&](auto tag) {
     using T = decltype(tag);
+    const T* xd = device_data<T>(x);
+    const T* wd = device_data<T>(weight);
+    T* pre_data = device_data<T>(pre);
     const T* bias_data = bias.defined() ? device_data<T>(bias) : nullptr;
-    Epilogue ep;
-    bool accumulate = false;
-    if constexpr (std::is_same_v<T, double>) {
-      // cuBLASLt's epilogues serve fp32 and narrower outputs: fp64 rows start as the bias.
+    // The fastest form cuBLASLt can run, falling back step by step. cuBLASLt's GELU is the tanh
+    // form, evaluated with fast intrinsics: close enough for bf16 (whose rounding is coarser),
+    // not for the fp32 parity with the CPU, which keeps our activation kernel.
+    bool fused_gelu = false, done = false;
+    if (std::is_same_v<T, __nv_bfloat16> && act == ops::Activation::gelu_tanh && out_f % 8 == 0) {
+      const Epilogue ep{bias_data ? CUBLASLT_EPILOGUE_GELU_AUX_BIAS : CUBLASLT_EPILOGUE_GELU_AUX, bias_data, pre_data, out_f};
+      done = fused_gelu = gemm_typed<T>(device, s, xd, wd, device_data<T>(out), false, ep);
+    }
+    // Bias epilogues serve fp32 and narrower outputs.
+    if (!done && bias_data && !std::is_same_v<T, double>)
+      done = gemm_typed<T>(device, s, xd, wd, pre_data, false, Epilogue{CUBLASLT_EPILOGUE_BIAS, bias_data});
+    if (!done) {  // rows start as the bias and the GEMM adds onto them
       if (bias_data) {
-        fill_rows_kernel<<<blocks_for(rows * out_f), kThreads, 0, stream(device)>>>(device_data<T>(pre), bias_data, rows, out_f);
+        fill_rows_kernel<<<blocks_for(rows * out_f), kThreads, 0, stream(device)>>>(pre_data, bias_data, rows, out_f);
         TESSERA_CUDA_CHECK_LAUNCH();
-        accumulate = true;
       }
-    } else if (bias_data) {
-      ep.kind = CUBLASLT_EPILOGUE_BIAS;
-      ep.bias = bias_data;
+      if (!gemm_typed<T>(device, s, xd, wd, pre_data, bias_data != nullptr, Epilogue{})) no_algorithm("linear", s);
     }
-    // cuBLASLt's GELU is the tanh form, evaluated with fast intrinsics: close enough for bf16
-    // (whose rounding is coarser), not for the fp32 parity with the CPU, which keeps our kernel.
-    const bool fused_gelu = std::is_same_v<T, __nv_bfloat16> && act == ops::Activation::gelu_tanh && out_f % 8 == 0;
-    if (fused_gelu) {
-      ep.kind = bias_data ? CUBLASLT_EPILOGUE_GELU_AUX_BIAS : CUBLASLT_EPILOGUE_GELU_AUX;
-      ep.aux = device_data<T>(pre);
-      ep.aux_ld = out_f;
-    }
-    gemm_typed<T>(device, s, device_data<T>(x), device_data<T>(weight), device_data<T>(fused_gelu ? out : pre), accumulate, ep);
     if (!fused_gelu && act != ops::Activation::none) activation_forward(act, pre, out);
   });
 }
