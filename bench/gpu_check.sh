@@ -23,13 +23,13 @@ scripts/setup-deps.sh >&2 || echo "gpu_check: scripts/setup-deps.sh could not in
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2
 
 phase "configure and build with CUDA (archs ${CUDA_ARCHS:-90}, -j$JOBS)"
+mkdir -p "$OUT"
 if ! timeout 120 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTESSERA_CUDA=ON -DTESSERA_MPI=OFF \
-    -DCMAKE_CUDA_ARCHITECTURES="${CUDA_ARCHS:-90}" "$@" >"$BUILD.configure.log" 2>&1; then
-  tail -20 "$BUILD.configure.log" >&2
-  echo "gpu_check: configure failed (log: $BUILD.configure.log)" >&2
+    -DCMAKE_CUDA_ARCHITECTURES="${CUDA_ARCHS:-90}" "$@" >"$OUT/configure.log" 2>&1; then
+  tail -20 "$OUT/configure.log" >&2
+  echo "gpu_check: configure failed (log: $OUT/configure.log)" >&2
   exit 2
 fi
-mkdir -p "$OUT"
 if ! timeout 240 cmake --build "$BUILD" -j"$JOBS" >"$OUT/build.log" 2>&1; then
   grep -E "error|Error" "$OUT/build.log" | head -30 >&2
   echo "gpu_check: build failed or ran out of time (log: $OUT/build.log)" >&2
