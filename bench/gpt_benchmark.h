@@ -7,14 +7,18 @@
 namespace tessera::bench {
 
 struct GptBenchOptions {
-  std::string config = "tiny";  // tiny | small
+  std::string config = "tiny";  // tiny | small | gpt2-124m
+  std::string device = "cpu";   // cpu | cuda | cuda:N
+  std::string precision = "fp32";  // fp32 | bf16 (CUDA only)
   int threads = 2;
   uint64_t seed = 0;
   int warmup = 3;
   int train_steps = 23;  // including warm-up
   int infer_steps = 20;  // timed forward passes after warm-up
   std::string data = "/usr/share/common-licenses";
-  double peak_gflops = 206.0;  // measured 2-thread OpenBLAS SGEMM on the reference machine
+  // Peak GFLOP/s that MFU is relative to; 0: 206 on the CPU (2-thread OpenBLAS SGEMM measured on
+  // the reference machine), the device's dense peak for the precision on CUDA.
+  double peak_gflops = 0;
   int val_batches = 8;
   int log_every = 0;
   std::string resume;      // checkpoint to continue from

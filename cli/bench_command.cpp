@@ -48,8 +48,10 @@ void add_bench_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<bench::GptBenchOptions>();
   CLI::App* gpt = bench->add_subcommand(
       "gpt", "Train and time the GPT-2-style byte model of the PyTorch reference; prints one JSON line");
-  gpt->add_option("--config", o->config, "Model size: tiny (4x128, ctx 128, batch 16) or small (6x384, ctx 256, batch 8)")
-      ->check(CLI::IsMember({"tiny", "small"}))
+  gpt->add_option("--config", o->config,
+                  "Model size: tiny (4x128, ctx 128, batch 16), small (6x384, ctx 256, batch 8) or gpt2-124m (12x768, "
+                  "ctx 1024, vocab 50257, batch 16)")
+      ->check(CLI::IsMember({"tiny", "small", "gpt2-124m"}))
       ->capture_default_str();
   gpt->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
   gpt->add_option("--seed", o->seed, "Seed for initialization and batch sampling")->capture_default_str();
@@ -57,7 +59,13 @@ void add_bench_command(CLI::App& app, Action& action) {
   gpt->add_option("--train-steps", o->train_steps, "Training steps, warm-up included")->capture_default_str();
   gpt->add_option("--infer-steps", o->infer_steps, "Timed inference passes after warm-up")->capture_default_str();
   gpt->add_option("--data", o->data, "Text file, or directory of files, to train on (bytes)")->capture_default_str();
-  gpt->add_option("--peak-gflops", o->peak_gflops, "Peak GFLOP/s that MFU is relative to")->capture_default_str();
+  gpt->add_option("--peak-gflops", o->peak_gflops,
+                  "Peak GFLOP/s that MFU is relative to (0: 206 on the CPU, the GPU's dense peak for the precision)")
+      ->capture_default_str();
+  add_device_option(gpt, o->device)->capture_default_str();
+  gpt->add_option("--precision", o->precision, "fp32, or bf16 mixed precision (CUDA only)")
+      ->check(CLI::IsMember({"fp32", "bf16"}))
+      ->capture_default_str();
   gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();
   gpt->add_option("--log-every", o->log_every, "Print the training loss every N steps to stderr (0: never)")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 // action returns the process exit code.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace tessera::cli {
 
@@ -14,6 +15,11 @@ void add_eval_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_carbon_command(CLI::App& app, Action& action);
+
+// The --device flag every command that runs a model takes.
+inline CLI::Option* add_device_option(CLI::App* command, std::string& device) {
+  return command->add_option("--device", device, "Where to run: cpu, cuda or cuda:N");
+}
 
 // Makes every domain's tasks known to `tessera train`; adding a domain adds one line here.
 void register_domains();

@@ -8,6 +8,7 @@
 
 #include "cli/carbon_options.h"
 #include "cli/commands.h"
+#include "core/cuda/runtime.h"
 #include "core/util/error.h"
 #include "domains/text/byte_corpus.h"
 #include "domains/text/text_evaluation.h"
@@ -21,6 +22,7 @@ struct EvalTextFlags {
   std::string input;
   std::string run_dir;
   CarbonFlags carbon;
+  std::string device = "cpu";
 };
 
 // Where an evaluation's carbon reports go without --run-dir: the training run directory of a
@@ -41,6 +43,7 @@ int run_text_evaluation(const EvalTextFlags& f) {
   std::unique_ptr<CarbonScope> carbon = start_carbon(
       carbon_settings(f.carbon), "eval", f.run_dir.empty() ? default_eval_run_dir(f.checkpoint) : f.run_dir, "eval");
   text::LoadedTextModel loaded = text::load_text_model(f.checkpoint);
+  loaded.model->to(cuda::usable_device(f.device, "--device"));
   const text::ByteCorpus corpus = text::load_byte_corpus(f.input);
   const std::string content(corpus.bytes.begin(), corpus.bytes.end());
   const text::TextEvaluation e =
@@ -66,6 +69,7 @@ void add_eval_command(CLI::App& app, Action& action) {
                    "Where the carbon reports go (default: the checkpoint's run directory when it sits in "
                    "<run>/checkpoints/, else runs/eval-<UTC time>)");
   add_carbon_flags(*txt, f->carbon);
+  add_device_option(txt, f->device)->capture_default_str();
   txt->callback([f, &action] { action = [f] { return run_text_evaluation(*f); }; });
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "core/cuda/runtime.h"
 #include "domains/text/generation.h"
 #include "domains/text/text_model_spec.h"
 #include "core/util/error.h"
@@ -13,12 +14,14 @@ struct GenerateFlags {
   std::string checkpoint;
   std::string prompt;
   text::SamplingOptions sampling;
+  std::string device = "cpu";
 };
 
 int run_generation(const GenerateFlags& f) {
   text::LoadedTextModel loaded = text::load_text_model(f.checkpoint);
   if (!loaded.spec.model.causal)
     throw CheckpointError(f.checkpoint, "holds a masked language model; generate needs a causal one");
+  loaded.model->to(cuda::usable_device(f.device, "--device"));
   text::generate(*loaded.model, *loaded.tokenizer, f.prompt, f.sampling,
                  [](const std::string& piece) { std::cout << piece << std::flush; });
   std::cout << std::endl;
@@ -40,6 +43,7 @@ void add_generate_command(CLI::App& app, Action& action) {
   gen->add_option("--top-p", f->sampling.top_p, "Sample within this probability mass (nucleus)")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   gen->add_option("--seed", f->sampling.seed, "Random seed: the same seed gives the same text")->capture_default_str();
+  add_device_option(gen, f->device)->capture_default_str();
   gen->callback([f, &action] { action = [f] { return run_generation(*f); }; });
 }
 

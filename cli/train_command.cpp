@@ -24,6 +24,7 @@ struct TrainFlags {
   int64_t max_steps = -1;
   double max_minutes = -1;
   CarbonFlags carbon;
+  std::string device;  // empty: training.device from the config
 };
 
 int run_training(const TrainFlags& f) {
@@ -38,8 +39,8 @@ int run_training(const TrainFlags& f) {
   const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
   root.finish();
 
-  training::RunOptions options{run_dir,     f.resume, f.max_steps, f.max_minutes, file.effective_yaml(),
-                               carbon ? carbon->phase_listener() : training::PhaseListener()};
+  training::RunOptions options{run_dir,  f.resume, f.max_steps, f.max_minutes, file.effective_yaml(),
+                               carbon ? carbon->phase_listener() : training::PhaseListener(), f.device};
   const training::RunResult r = training::train(*task, trainer, options);
   if (carbon) carbon->finish();
   if (!dist::world().is_root()) return r.interrupted_by ? 128 + r.interrupted_by : 0;
@@ -69,6 +70,7 @@ void add_train_command(CLI::App& app, Action& action) {
   train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
   train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")->check(CLI::NonNegativeNumber);
   add_carbon_flags(*train, f->carbon);
+  add_device_option(train, f->device)->description("Where to train: cpu, cuda or cuda:N (default: training.device)");
   train->callback([f, &action] { action = [f] { return run_training(*f); }; });
 }
 

@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "core/autograd/autograd.h"
+#include "core/cuda/runtime.h"
 #include "core/dist/communicator.h"
 #include "core/io/atomic_file.h"
+#include "core/nn/mixed_precision.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
@@ -96,6 +98,8 @@ TrainerConfig TrainerConfig::read(config::Section s) {
   c.threads = s.integer("threads", c.threads, 0, 1024);
   c.zero = s.integer("zero", c.zero, 0, 1);
   c.bucket_mb = s.number("bucket_mb", c.bucket_mb, 0.001, 65536.0);
+  c.device = s.text("device", c.device);
+  c.precision = s.choice("precision", c.precision, {"fp32", "bf16"});
   s.finish();
   return c;
 }
@@ -106,12 +110,32 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   dist::Communicator& comm = dist::world();
   const bool root = comm.is_root();
   const MicroBatchPlan plan(c.grad_accumulation, comm.rank(), comm.size());
+  const Device device = cuda::usable_device(o.device.empty() ? c.device : o.device,
+                                            o.device.empty() ? "training.device" : "--device");
+  const nn::Precision precision = nn::parse_precision(c.precision, "training.precision");
+  if (precision == nn::Precision::bf16 && device.is_cpu())
+    throw ConfigError("training.precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  // The data-parallel buckets are host fp32 buffers reduced over MPI; GPU gradients need the
+  // NCCL communicator in that path first.
+  if (comm.size() > 1 && !device.is_cpu())
+    throw ConfigError(o.device.empty() ? "training.device" : "--device",
+                      "data-parallel training on CUDA devices is not supported yet; run several ranks on the CPU or one rank per GPU job");
   const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
   if (o.resume && !fs::exists(last))
     throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
   std::error_code ec;
   if (root) fs::create_directories(ckpt_dir, ec);
   if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
+
+  const fs::path config_file = run_dir / "config.yaml";
+  if (!o.resume) {
+    if (fs::exists(last))
+      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
+    task.initialize(c.seed);  // on the host; the parameters move to the device next
+    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
+    if (root) std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
+  }
+  task.to(device);
 
   nn::Module& model = task.model();
   DataParallelOptimizer opt(comm, model.named_parameters(),
@@ -123,7 +147,6 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   state.generators["data"] = &data_rng;
   double previous_elapsed = 0;
 
-  const fs::path config_file = run_dir / "config.yaml";
   if (o.resume) {
     if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
       throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
@@ -131,12 +154,6 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     const io::CheckpointMeta meta = opt.load(last.string(), state);
     auto it = meta.attributes.find("elapsed_s");
     if (it != meta.attributes.end()) previous_elapsed = std::stod(it->second);
-  } else {
-    if (fs::exists(last))
-      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
-    task.initialize(c.seed);
-    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
-    if (root) std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
   }
   if (root) write_text(config_file, o.effective_config);
 
@@ -186,6 +203,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
     double loss_sum = 0;
     for (int64_t micro = 0; micro < plan.per_rank(); ++micro) {
       seek_generators(state.generators, plan.index(opt.steps(), micro));
+      nn::Bf16Scope mixed(model, precision);
       Tensor loss = task.train_loss(data_rng);
       if (!std::isfinite(loss.item()))
         throw Error("training loss became " + std::to_string(loss.item()) + " at step " + std::to_string(opt.steps() + 1) +
@@ -196,6 +214,7 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
         opt.backward_and_reduce(scaled);
       else
         scaled.backward();
+      mixed.end();
     }
     // The rank that finished its backward pass last waits for communication alone, not for
     // slower ranks: its wait is the communication the backward pass did not hide.

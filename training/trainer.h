@@ -32,6 +32,8 @@ struct TrainerConfig {
   int64_t threads = 0;  // 0: all cores
   int64_t zero = 0;       // 1: ZeRO-1, each rank keeps the optimizer moments of its shard only
   double bucket_mb = 25;  // gradient bucket size for data-parallel communication
+  std::string device = "cpu";       // cpu | cuda | cuda:N
+  std::string precision = "fp32";   // fp32 | bf16 (bf16: CUDA only, see core/nn/mixed_precision.h)
 
   static TrainerConfig read(config::Section section);
 };
@@ -47,6 +49,7 @@ struct RunOptions {
   double max_minutes = -1;   // wall-clock cap; -1: none
   std::string effective_config;  // YAML text saved as <run_dir>/config.yaml and in checkpoints
   PhaseListener on_phase;        // optional
+  std::string device;  // from the command line: wins over training.device; empty: none given
 };
 
 struct RunResult {

@@ -28,5 +28,13 @@ void set_device(Device device);
       ::tessera::cuda::fail(cudaGetErrorString(tessera_status_), #call, __FILE__, __LINE__); \
   } while (0)
 
+// Checks a CUDA library call (cuBLAS, cuFFT): `describe` turns a failed status into text.
+#define TESSERA_CUDA_LIBRARY_CHECK(call, success, describe)                                            \
+  do {                                                                                                 \
+    const auto tessera_status_ = (call);                                                               \
+    if (tessera_status_ != (success))                                                                  \
+      ::tessera::cuda::fail(std::string(describe(tessera_status_)).c_str(), #call, __FILE__, __LINE__); \
+  } while (0)
+
 // Checks the launch of the kernel just queued (bad configuration, no kernel image for this GPU).
 #define TESSERA_CUDA_CHECK_LAUNCH() TESSERA_CUDA_CHECK(cudaGetLastError())

@@ -65,4 +65,11 @@ void synchronize(Device device) {
   TESSERA_CUDA_CHECK(cudaStreamSynchronize(stream(device)));
 }
 
+std::string device_name(Device device) {
+  require_device(device);
+  cudaDeviceProp prop{};
+  TESSERA_CUDA_CHECK(cudaGetDeviceProperties(&prop, device.index));
+  return prop.name;
+}
+
 }  // namespace tessera::cuda

@@ -3,6 +3,7 @@
 // build without CUDA, `built()` is false, no device is ever available, and moving a tensor to a
 // CUDA device fails with a message saying how to build with CUDA.
 #include <cstddef>
+#include <string>
 
 #include "core/tensor/device.h"
 #include "core/tensor/storage.h"
@@ -22,5 +23,10 @@ Allocator& device_allocator();
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes);
 // Waits for all work queued on the device's stream.
 void synchronize(Device device);
+// The device's product name, e.g. "NVIDIA H200".
+std::string device_name(Device device);
+// Parses "cpu", "cuda" or "cuda:N" and checks that the device exists; a ConfigError naming
+// `where` (a config key or flag) otherwise.
+Device usable_device(const std::string& text, const std::string& where);
 
 }  // namespace tessera::cuda

@@ -17,5 +17,6 @@ void require_device(Device) { no_cuda(); }
 Allocator& device_allocator() { no_cuda(); }
 void copy_bytes(void*, Device, const void*, Device, size_t) { no_cuda(); }
 void synchronize(Device) { no_cuda(); }
+std::string device_name(Device) { no_cuda(); }
 
 }  // namespace tessera::cuda

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/cuda/runtime.h"
 #include "core/io/atomic_file.h"
 #include "core/util/error.h"
 
@@ -229,7 +230,8 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
     Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     H5Pset_create_intermediate_group(lcpl.get(), 1);
     for (const auto& [name, t] : tensors) {
-      Tensor c = t.is_contiguous() ? t : t.contiguous_copy();
+      // Checkpoints hold host tensors whatever device the run used.
+      Tensor c = !t.device().is_cpu() ? t.to(Device::cpu()) : t.is_contiguous() ? t : t.contiguous_copy();
       std::vector<hsize_t> dims(c.shape().begin(), c.shape().end());
       Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
       Handle ds(H5Dcreate2(file.get(), name.c_str(), h5_type(c.dtype()), space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
@@ -296,7 +298,13 @@ CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& 
       throw CheckpointError(path, "checksum mismatch in tensor '" + name + "' (corrupted file)");
     loaded.push_back(buf);
   }
-  for (size_t i = 0; i < tensors.size(); ++i) Tensor(tensors[i].second).copy_(loaded[i]);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    Tensor target(tensors[i].second);
+    if (target.device().is_cpu())
+      target.copy_(loaded[i]);
+    else  // parameters and moments on a device are contiguous: one transfer each
+      cuda::copy_bytes(target.raw_data(), target.device(), loaded[i].raw_data(), Device::cpu(), loaded[i].nbytes());
+  }
   return meta;
 }
 

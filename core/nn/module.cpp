@@ -37,6 +37,28 @@ void Module::zero_grad() {
   for (auto& [name, t] : named_parameters()) t.zero_grad();
 }
 
+void Module::to(Device device) {
+  for (auto& [name, t] : named_parameters()) {
+    if (t.device() == device) continue;
+    const Tensor moved = t.to(device);
+    TensorImpl* impl = t.impl();
+    impl->storage = moved.impl()->storage;
+    impl->offset = 0;
+    impl->strides = contiguous_strides(impl->shape);
+    t.zero_grad();
+  }
+}
+
+Device Module::device() const {
+  const NamedTensors params = named_parameters();
+  return params.empty() ? Device::cpu() : params.front().second.device();
+}
+
+Tensor Module::place(const Tensor& t) const {
+  const Device d = device();
+  return t.device() == d ? t : t.to(d);
+}
+
 void Module::set_training(bool on) {
   training_ = on;
   for (auto& [name, child] : children_) child->set_training(on);

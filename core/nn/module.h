@@ -22,6 +22,13 @@ class Module {
   std::vector<Tensor> parameters() const;
   int64_t num_parameters() const;
   void zero_grad();
+  // Moves every parameter to `device` in place: each keeps its Tensor identity (handles held by
+  // layers and optimizers see the move) and loses its gradient. Device of the parameters (cpu
+  // when there are none).
+  void to(Device device);
+  Device device() const;
+  // `t` on the parameters' device (t itself when it is there already): how callers feed a model.
+  Tensor place(const Tensor& t) const;
   // Training mode switches dropout on; evaluation mode off.
   void set_training(bool on);
   bool training() const { return training_; }

@@ -3,6 +3,8 @@
 
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
+#include "core/ops/cuda/fft.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -89,23 +91,29 @@ Tensor rfft2(const Tensor& x_in) {
   Shape out_shape(x.shape().begin(), x.shape().end() - 1);
   out_shape.push_back(K);
   out_shape.push_back(2);
-  Tensor out = Tensor::empty(out_shape, x.dtype());
-  cpu::dispatch_floating(x.dtype(), "rfft2", [&](auto tag) {
-    using T = decltype(tag);
+  Tensor out = Tensor::empty(out_shape, x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::rfft2(x, p.count, p.H, p.W, out));
+  else
+    cpu::dispatch_floating(x.dtype(), "rfft2", [&](auto tag) {
+      using T = decltype(tag);
 #pragma omp parallel for schedule(static) if (p.count > 1)
-    for (int64_t i = 0; i < p.count; ++i)
-      rfft2_plane(x.data<T>() + i * p.H * p.W, p.H, p.W, as_complex(out.data<T>()) + i * p.H * K);
-  });
+      for (int64_t i = 0; i < p.count; ++i)
+        rfft2_plane(x.data<T>() + i * p.H * p.W, p.H, p.W, as_complex(out.data<T>()) + i * p.H * K);
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [p, K, shape = x.shape()](std::vector<Tensor>& in, const Tensor& g_in) {
       Tensor g = contiguous(g_in);
-      Tensor gx = Tensor::empty(shape, g.dtype());
-      cpu::dispatch_floating(g.dtype(), "rfft2", [&](auto tag) {
-        using T = decltype(tag);
+      Tensor gx = Tensor::empty(shape, g.dtype(), g.device());
+      if (on_cuda(g))
+        TESSERA_CUDA_CALL(cuda::half_spectrum_inverse(g, p.count, p.H, p.W, 0.5, 1.0, gx));
+      else
+        cpu::dispatch_floating(g.dtype(), "rfft2", [&](auto tag) {
+          using T = decltype(tag);
 #pragma omp parallel for schedule(static) if (p.count > 1)
-        for (int64_t i = 0; i < p.count; ++i)
-          rfft2_plane_adjoint(as_complex(g.data<T>()) + i * p.H * K, p.H, p.W, gx.data<T>() + i * p.H * p.W);
-      });
+          for (int64_t i = 0; i < p.count; ++i)
+            rfft2_plane_adjoint(as_complex(g.data<T>()) + i * p.H * K, p.H, p.W, gx.data<T>() + i * p.H * p.W);
+        });
       autograd::add_grad(in, 0, gx);
     });
   return out;
@@ -119,28 +127,34 @@ Tensor irfft2(const Tensor& x_in, int64_t width) {
   out_shape.push_back(width);
   const Planes p = planes_of(out_shape, width);
   const int64_t K = width / 2 + 1;
-  Tensor out = Tensor::empty(out_shape, x.dtype());
-  cpu::dispatch_floating(x.dtype(), "irfft2", [&](auto tag) {
-    using T = decltype(tag);
+  Tensor out = Tensor::empty(out_shape, x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::half_spectrum_inverse(x, p.count, p.H, p.W, 1.0, 1.0 / static_cast<double>(p.H * p.W), out));
+  else
+    cpu::dispatch_floating(x.dtype(), "irfft2", [&](auto tag) {
+      using T = decltype(tag);
 #pragma omp parallel for schedule(static) if (p.count > 1)
-    for (int64_t i = 0; i < p.count; ++i)
-      irfft2_plane(as_complex(x.data<T>()) + i * p.H * K, p.H, p.W, out.data<T>() + i * p.H * p.W);
-  });
+      for (int64_t i = 0; i < p.count; ++i)
+        irfft2_plane(as_complex(x.data<T>()) + i * p.H * K, p.H, p.W, out.data<T>() + i * p.H * p.W);
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [p, K, spectrum_shape = x.shape()](std::vector<Tensor>& in, const Tensor& g_in) {
       // d/dX = m_k / (H W) * rfft2(g), with m_k = 2 for the columns that stand for a conjugate pair.
       Tensor g = contiguous(g_in).detach();
       Tensor gx = rfft2(g);
-      cpu::dispatch_floating(g.dtype(), "irfft2", [&](auto tag) {
-        using T = decltype(tag);
-        std::complex<T>* c = as_complex(gx.data<T>());
-        const T norm = T(1) / static_cast<T>(p.H * p.W);
-        for (int64_t i = 0; i < p.count * p.H; ++i)
-          for (int64_t k = 0; k < K; ++k) {
-            const bool paired = k > 0 && !(p.W % 2 == 0 && k == p.W / 2);
-            c[i * K + k] *= paired ? 2 * norm : norm;
-          }
-      });
+      const double norm = 1.0 / static_cast<double>(p.H * p.W);
+      if (on_cuda(gx))
+        TESSERA_CUDA_CALL(cuda::scale_half_spectrum(gx, p.count * p.H, p.W, 2 * norm, norm));
+      else
+        cpu::dispatch_floating(g.dtype(), "irfft2", [&](auto tag) {
+          using T = decltype(tag);
+          std::complex<T>* c = as_complex(gx.data<T>());
+          for (int64_t i = 0; i < p.count * p.H; ++i)
+            for (int64_t k = 0; k < K; ++k) {
+              const bool paired = k > 0 && !(p.W % 2 == 0 && k == p.W / 2);
+              c[i * K + k] *= static_cast<T>(paired ? 2 * norm : norm);
+            }
+        });
       autograd::add_grad(in, 0, gx);
     });
   return out;

@@ -5,6 +5,9 @@
 #include "core/ops/cpu/dispatch.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/cpu/simd.h"
+#include "core/ops/cuda/activation.h"
+#include "core/ops/cuda/gemm.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -30,33 +33,49 @@ void column_sums(const T* g, int64_t rows, int64_t cols, T* out) {
   }
 }
 
+// Row-major C = op(A) op(B) over contiguous 2-D operands [m, n], on the operands' device.
+void gemm_2d(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const Tensor& a, const Tensor& b, const Tensor& c) {
+  if (on_cuda(c)) {
+    TESSERA_CUDA_CALL(cuda::gemm({ta, tb, m, n, k, 1, 0, 0}, a, b, c));
+    return;
+  }
+  cpu::dispatch_floating(c.dtype(), "linear", [&](auto tag) {
+    using T = decltype(tag);
+    cpu::gemm(ta, tb, m, n, k, T(1), a.data<T>(), ta ? m : k, b.data<T>(), tb ? k : n, T(0), c.data<T>(), n);
+  });
+}
+
 }  // namespace
 
 Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in, Activation act) {
-  cpu::require_cpu(x_in, "linear");
   Tensor x = contiguous(x_in).detach(), w = contiguous(weight_in).detach();
   Tensor bias = bias_in.defined() ? contiguous(bias_in).detach() : Tensor();
   TESSERA_CHECK(w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1),
                 "linear: input " + shape_str(x.shape()) + " does not fit weight " + shape_str(w.shape()));
   TESSERA_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == w.size(0)), "linear: bias shape");
-  TESSERA_CHECK(x.dtype() == w.dtype(), "linear: dtypes differ");
+  TESSERA_CHECK(x.dtype() == w.dtype() && (!bias.defined() || bias.dtype() == x.dtype()), "linear: dtypes differ");
+  TESSERA_CHECK(x.device() == w.device() && (!bias.defined() || bias.device() == x.device()),
+                "linear: input, weight and bias on different devices");
   const int64_t in_f = w.size(1), out_f = w.size(0), rows = x.numel() / in_f;
   Shape out_shape = x.shape();
   out_shape.back() = out_f;
-  Tensor out = Tensor::empty(out_shape, x.dtype());
-  Tensor pre = act == Activation::none ? out : Tensor::empty(out_shape, x.dtype());
-  cpu::dispatch_floating(x.dtype(), "linear", [&](auto tag) {
-    using T = decltype(tag);
-    T* pp = pre.data<T>();
-    T* po = out.data<T>();
-    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
-    if (pb)
-      cpu::parallel_for(rows, 65536 / out_f, [&](int64_t r0, int64_t r1) {
-        fill_rows_with_bias(pp + r0 * out_f, pb, r1 - r0, out_f);
-      });
-    cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, pb ? T(1) : T(0), pp, out_f);
-    if (act != Activation::none) cpu::apply_activation(act, pp, po, rows * out_f);
-  });
+  Tensor out = Tensor::empty(out_shape, x.dtype(), x.device());
+  Tensor pre = act == Activation::none ? out : Tensor::empty(out_shape, x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::linear_forward(x, w, bias, act, pre, out));
+  else
+    cpu::dispatch_floating(x.dtype(), "linear", [&](auto tag) {
+      using T = decltype(tag);
+      T* pp = pre.data<T>();
+      T* po = out.data<T>();
+      const T* pb = bias.defined() ? bias.data<T>() : nullptr;
+      if (pb)
+        cpu::parallel_for(rows, 65536 / out_f, [&](int64_t r0, int64_t r1) {
+          fill_rows_with_bias(pp + r0 * out_f, pb, r1 - r0, out_f);
+        });
+      cpu::gemm(false, true, rows, out_f, in_f, T(1), x.data<T>(), in_f, w.data<T>(), in_f, pb ? T(1) : T(0), pp, out_f);
+      if (act != Activation::none) cpu::apply_activation(act, pp, po, rows * out_f);
+    });
   if (autograd::needs_graph({x_in, weight_in, bias_in})) {
     Tensor saved_pre = act == Activation::none ? Tensor() : pre;
     autograd::record(out, {x_in, weight_in, bias_in},
@@ -64,31 +83,36 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
       Tensor g = contiguous(g_in);
       Tensor gp = g;
       if (act != Activation::none) {
-        gp = Tensor::empty(g.shape(), g.dtype());
-        cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
-          using T = decltype(tag);
-          cpu::apply_activation_grad(act, saved_pre.data<T>(), g.data<T>(), gp.data<T>(), g.numel());
-        });
+        gp = Tensor::empty(g.shape(), g.dtype(), g.device());
+        if (on_cuda(g))
+          TESSERA_CUDA_CALL(cuda::activation_backward(act, saved_pre, g, gp));
+        else
+          cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
+            using T = decltype(tag);
+            cpu::apply_activation_grad(act, saved_pre.data<T>(), g.data<T>(), gp.data<T>(), g.numel());
+          });
       }
-      cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
-        using T = decltype(tag);
-        const T* pg = gp.data<T>();
-        if (autograd::wants_grad(in, 0)) {
-          Tensor gx = Tensor::empty(x.shape(), x.dtype());
-          cpu::gemm(false, false, rows, in_f, out_f, T(1), pg, out_f, w.data<T>(), in_f, T(0), gx.data<T>(), in_f);
-          in[0].accumulate_grad(gx);
-        }
-        if (autograd::wants_grad(in, 1)) {
-          Tensor gw = Tensor::empty(w.shape(), w.dtype());
-          cpu::gemm(true, false, out_f, in_f, rows, T(1), pg, out_f, x.data<T>(), in_f, T(0), gw.data<T>(), in_f);
-          in[1].accumulate_grad(gw);
-        }
-        if (autograd::wants_grad(in, 2)) {
-          Tensor gb = Tensor::empty({out_f}, g.dtype());
-          column_sums(pg, rows, out_f, gb.data<T>());
-          in[2].accumulate_grad(gb);
-        }
-      });
+      if (autograd::wants_grad(in, 0)) {
+        Tensor gx = Tensor::empty(x.shape(), x.dtype(), x.device());
+        gemm_2d(false, false, rows, in_f, out_f, gp, w, gx);
+        in[0].accumulate_grad(gx);
+      }
+      if (autograd::wants_grad(in, 1)) {
+        Tensor gw = Tensor::empty(w.shape(), w.dtype(), w.device());
+        gemm_2d(true, false, out_f, in_f, rows, gp, x, gw);
+        in[1].accumulate_grad(gw);
+      }
+      if (autograd::wants_grad(in, 2)) {
+        Tensor gb = Tensor::empty({out_f}, g.dtype(), g.device());
+        if (on_cuda(g))
+          TESSERA_CUDA_CALL(cuda::column_sums(gp, gb));
+        else
+          cpu::dispatch_floating(g.dtype(), "linear", [&](auto tag) {
+            using T = decltype(tag);
+            column_sums(gp.data<T>(), rows, out_f, gb.data<T>());
+          });
+        in[2].accumulate_grad(gb);
+      }
     });
   }
   return out;

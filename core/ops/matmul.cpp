@@ -1,6 +1,8 @@
 #include "core/autograd/autograd.h"
 #include "core/ops/cpu/dispatch.h"
 #include "core/ops/cpu/gemm.h"
+#include "core/ops/cuda/gemm.h"
+#include "core/ops/cuda_call.h"
 #include "core/ops/ops.h"
 
 namespace tessera::ops {
@@ -55,6 +57,13 @@ void batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb, const Matm
     cpu::gemm(ta, tb, d.m, d.n, d.k, T(1), pa + i * sa, lda, pb + i * sb, ldb, beta, c + i * d.m * d.n, d.n);
 }
 
+// The same GEMMs on the device: a shared plain matrix on the right folds into one GEMM, as above.
+// (Unused in a build without CUDA, where TESSERA_CUDA_CALL drops its call.)
+[[maybe_unused]] cuda::GemmShape device_gemm_shape(const MatmulDims& d, bool ta, bool tb) {
+  if (d.batch_b == 1 && !ta) return {false, tb, d.batch_a * d.m, d.n, d.k, 1, 0, 0};
+  return {ta, tb, d.m, d.n, d.k, d.batch, d.batch_a == 1 ? 0 : d.m * d.k, d.batch_b == 1 ? 0 : d.k * d.n};
+}
+
 // The gradient of an operand shared across batches is the sum over those batches.
 Tensor reduce_batch(const Tensor& g, const Shape& shape) {
   if (g.shape() == shape) return g;
@@ -66,14 +75,17 @@ Tensor reduce_batch(const Tensor& g, const Shape& shape) {
 }  // namespace
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool ta, bool tb) {
-  cpu::require_cpu(a_in, "matmul");
+  TESSERA_CHECK(a_in.device() == b_in.device(), "matmul: operands on " + a_in.device().str() + " and " + b_in.device().str());
   Tensor a = contiguous(a_in).detach(), b = contiguous(b_in).detach();
   const MatmulDims d = matmul_dims(a, b, ta, tb);
-  Tensor out = Tensor::empty(d.out_shape, a.dtype());
-  cpu::dispatch_floating(a.dtype(), "matmul", [&](auto tag) {
-    using T = decltype(tag);
-    batched_gemm<T>(a, b, ta, tb, d, out.data<T>(), T(0));
-  });
+  Tensor out = Tensor::empty(d.out_shape, a.dtype(), a.device());
+  if (on_cuda(a))
+    TESSERA_CUDA_CALL(cuda::gemm(device_gemm_shape(d, ta, tb), a, b, out));
+  else
+    cpu::dispatch_floating(a.dtype(), "matmul", [&](auto tag) {
+      using T = decltype(tag);
+      batched_gemm<T>(a, b, ta, tb, d, out.data<T>(), T(0));
+    });
   if (autograd::needs_graph({a_in, b_in})) {
     autograd::record(out, {a_in, b_in}, [a, b, ta, tb](std::vector<Tensor>& in, const Tensor& g_in) {
       Tensor g = contiguous(g_in);

@@ -3,11 +3,15 @@
 #include <cmath>
 
 #include "core/autograd/autograd.h"
+#include "core/ops/cuda_call.h"
+#include "core/optim/cuda/adamw.h"
 #include "core/util/error.h"
 
 namespace tessera::optim {
-
 namespace {
+
+// Zeros beside the parameter, on its device.
+Tensor zeros_like(const Tensor& p) { return Tensor::zeros(p.shape(), p.dtype(), p.device()); }
 
 std::vector<bool> decay_matrices_and_embeddings(const nn::NamedTensors& params) {
   std::vector<bool> decay;
@@ -25,7 +29,8 @@ AdamW::AdamW(nn::NamedTensors params, const std::vector<bool>& decay, AdamWConfi
   for (size_t i = 0; i < params.size(); ++i) {
     const auto& [name, p] = params[i];
     TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "AdamW: parameter " + name + " must be contiguous f32");
-    slots_.push_back({name, p, Tensor::zeros(p.shape()), Tensor::zeros(p.shape()), decay[i]});
+    TESSERA_CHECK(p.device() == params.front().second.device(), "AdamW: parameters on different devices");
+    slots_.push_back({name, p, zeros_like(p), zeros_like(p), decay[i]});
   }
 }
 
@@ -37,6 +42,17 @@ void AdamW::step(double lr) {
   const float step_size = static_cast<float>(lr / bc1);
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
   const float eps = static_cast<float>(config_.eps);
+  if (!slots_.empty() && ops::on_cuda(slots_.front().param)) {
+    std::vector<cuda::AdamWTensors> tensors;
+    for (Slot& s : slots_) {
+      Tensor g = s.param.grad();
+      if (!g.defined()) continue;
+      TESSERA_CHECK(g.dtype() == DType::f32 && g.is_contiguous(), "AdamW: gradient of " + s.name + " must be contiguous f32");
+      tensors.push_back({s.param, g, s.m, s.v, s.decay ? static_cast<float>(1.0 - lr * config_.weight_decay) : 1.0f});
+    }
+    TESSERA_CUDA_CALL(cuda::adamw_step(tensors, {b1, b2, step_size, inv_sqrt_bc2, eps}));
+    return;
+  }
   for (Slot& s : slots_) {
     Tensor g = s.param.grad();
     if (!g.defined()) continue;
@@ -68,10 +84,16 @@ nn::NamedTensors AdamW::state() const {
 }
 
 double grad_squared_sum(const std::vector<Tensor>& params) {
+  std::vector<Tensor> grads;
+  for (const Tensor& p : params)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  if (!grads.empty() && ops::on_cuda(grads.front())) {
+    double norm = 0;
+    TESSERA_CUDA_CALL(norm = cuda::global_norm(grads));
+    return norm * norm;
+  }
   double total = 0;
-  for (const Tensor& p : params) {
-    Tensor g = p.grad();
-    if (!g.defined()) continue;
+  for (const Tensor& g : grads) {
     const float* d = g.data<float>();
     double s = 0;
     const int64_t n = g.numel();
@@ -94,9 +116,15 @@ void clip_grads_to(const std::vector<Tensor>& params, double norm, double max_no
       Tensor g = p.grad();
       if (!g.defined()) continue;
       // The gradient may alias another tensor's; give this parameter its own scaled copy.
-      Tensor scaled = g.contiguous_copy();
-      float* d = scaled.data<float>();
-      for (int64_t i = 0; i < scaled.numel(); ++i) d[i] *= f;
+      Tensor scaled;
+      if (device) {
+        scaled = Tensor::empty(g.shape(), g.dtype(), g.device());
+        TESSERA_CUDA_CALL(cuda::scale_into(g, f, scaled));
+      } else {
+        scaled = g.contiguous_copy();
+        float* d = scaled.data<float>();
+        for (int64_t i = 0; i < scaled.numel(); ++i) d[i] *= f;
+      }
       const_cast<Tensor&>(p).set_grad(scaled);
     }
   }

@@ -20,6 +20,8 @@ class Task {
   virtual nn::Module& model() = 0;
   // Initializes the parameters of a fresh run from `seed`.
   virtual void initialize(uint64_t seed) = 0;
+  // Moves the model to `device`; batches are then made on the model's device.
+  virtual void to(Device device) { model().to(device); }
   // Loss of one freshly drawn training micro-batch (data order comes from `data`).
   virtual Tensor train_loss(Generator& data) = 0;
   // Mean validation loss over `batches` batches drawn from a fixed generator, so every

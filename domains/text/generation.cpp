@@ -58,7 +58,8 @@ void generate(const LanguageModel& model, const Tokenizer& tokenizer, const std:
     const int64_t T = static_cast<int64_t>(ids.size()) - start;
     Tensor x = Tensor::empty({1, T}, DType::i64);
     for (int64_t t = 0; t < T; ++t) x.data<int64_t>()[t] = ids[start + t];
-    Tensor logits = model.logits(x);
+    Tensor logits = model.logits(model.place(x));
+    if (!logits.device().is_cpu()) logits = logits.to(Device::cpu());
     const float* last = logits.data<float>() + (T - 1) * logits.size(-1);
     const int32_t next = sample(last, vocab, o, g);
     ids.push_back(next);

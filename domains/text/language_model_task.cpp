@@ -57,7 +57,7 @@ LanguageModelTask::Batch LanguageModelTask::draw(const std::vector<int32_t>& tok
       }
     }
   }
-  return b;
+  return {model_->place(b.inputs), model_->place(b.targets)};
 }
 
 Tensor LanguageModelTask::train_loss(Generator& data) {

@@ -39,7 +39,7 @@ TextEvaluation evaluate_text(const LanguageModel& model, const Tokenizer& tokeni
         ++counted;
         r.bytes += static_cast<int64_t>(tokenizer.token_bytes(static_cast<int32_t>(target)).size());
       }
-    if (counted > 0) nats += model.loss(x, y).item() * static_cast<double>(counted);
+    if (counted > 0) nats += model.loss(model.place(x), model.place(y)).item() * static_cast<double>(counted);
     r.tokens += counted;
   };
 

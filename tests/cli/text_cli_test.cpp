@@ -509,6 +509,19 @@ TEST_F(TextCli, TrainingIntoAnExistingRunIsRefused) {
   EXPECT_TRUE(slurp(last) == ckpt_before) << "the old run's checkpoint must survive";
 }
 
+// ---- devices and precision ----
+
+TEST_F(TextCli, Bf16OnTheCpuIsRefused) {
+  expect_train_error("bf16-on-cpu", "--device cpu --set training.precision=bf16",
+                     "training.precision: bf16 runs on CUDA devices only");
+}
+
+TEST_F(TextCli, AMissingDeviceIsRefused) {
+  // cuda:64 is past the last device of any machine this runs on, GPU or not.
+  expect_train_error("missing-device", "--device cuda:64", "--device: device cuda:64");
+  expect_one_line_error(generate(byte_model(), "--device cuda:64"), "--device: device cuda:64");
+}
+
 // ---- generate ----
 
 TEST_F(TextCli, GenerateSameSeedSameText) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/autograd/autograd.h"
+#include "core/cuda/runtime.h"
 #include "core/ops/ops.h"
 #include "core/tensor/tensor.h"
 #include "core/util/rng.h"
@@ -40,16 +41,21 @@ constexpr uint64_t kLossWeightSeed = 977;
 
 // ---- backends: the device column of the table ----
 
-// Only the CPU backend exists. The CUDA column plugs in here: a `cuda` enumerator, listed in
-// kBackends, whose case in `place` copies a host-built tensor to the device. Rows, references and
-// checks need no change, since inputs are only ever made through `place` and results are read
-// back with to_doubles().
-enum class Backend { cpu };
+// The table is built twice: op_table_test runs the CPU column, and op_table_cuda_test (compiled
+// with TESSERA_OP_TABLE_CUDA) the CUDA column, whose `place` copies a host-built tensor to the
+// device. Rows, references and checks are shared, since inputs are only ever made through `place`
+// and results are read back with to_doubles().
+enum class Backend { cpu, cuda };
+#if TESSERA_OP_TABLE_CUDA
+const Backend kBackends[] = {Backend::cuda};
+#else
 const Backend kBackends[] = {Backend::cpu};
+#endif
 
 const char* backend_name(Backend backend) {
   switch (backend) {
     case Backend::cpu: return "cpu";
+    case Backend::cuda: return "cuda";
   }
   return "unknown";
 }
@@ -60,6 +66,7 @@ void PrintTo(Backend backend, std::ostream* os) { *os << backend_name(backend); 
 Tensor place(const Tensor& host, Backend backend) {
   switch (backend) {
     case Backend::cpu: return host;
+    case Backend::cuda: return host.to(Device::cuda(0));
   }
   return host;
 }
@@ -801,6 +808,10 @@ class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
   Backend backend() const { return std::get<0>(GetParam()); }
   const OpCase& row() const { return op_table()[std::get<1>(GetParam())]; }
 
+  void SetUp() override {
+    if (backend() == Backend::cuda && !cuda::available()) GTEST_SKIP() << "no CUDA device";
+  }
+
   void check_forward(DType dtype, double rel, double abs) const {
     InputMaker maker(dtype, backend());
     const Tensors inputs = row().inputs(maker);
@@ -818,6 +829,17 @@ class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
 TEST_P(OpTable, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
 
 TEST_P(OpTable, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
+
+#if TESSERA_OP_TABLE_CUDA
+// bf16 stores 8 significant bits (relative rounding 2^-9), and ops round their intermediates
+// (a linear layer's pre-activation, attention's probabilities) to bf16 as well; they accumulate
+// in fp32. The tolerance allows a few such roundings on the scale of the output:
+// |error| <= 2e-2 * max |reference| + 1e-3. The reference sees the bf16-rounded inputs.
+TEST_P(OpTable, ForwardBF16) {
+  if (row().name.find("fft2") != std::string::npos) GTEST_SKIP() << "cuFFT has no bf16 transforms; rfft2/irfft2 take f32/f64";
+  check_forward(DType::bf16, 2e-2, 1e-3);
+}
+#endif
 
 TEST_P(OpTable, GradientF64) {
   InputMaker maker(DType::f64, backend());
@@ -845,6 +867,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpTable,
                                   op_table()[std::get<1>(info.param)].name;
                          });
 
+#if !TESSERA_OP_TABLE_CUDA
 // ---- autograd plumbing ----
 
 Tensor leaf(const Vec& values) {
@@ -888,6 +911,8 @@ TEST(AutogradPlumbing, NoGradScopeRecordsNothing) {
   }
   EXPECT_TRUE(ops::mul(x, x).requires_grad()) << "leaving the scope must restore grad mode";
 }
+
+#endif
 
 }  // namespace
 }  // namespace tessera

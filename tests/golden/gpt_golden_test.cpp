@@ -10,6 +10,8 @@
 //   loss        |diff| <= 1e-5 * |torch loss|
 //   gradients   per parameter, max |diff| <= 1e-5 * max |torch grad| of that parameter
 //   AdamW       each of the 10 losses, |diff| <= 1e-5 * |torch loss|
+// gpt_golden_cuda_test (compiled with TESSERA_GOLDEN_ON_CUDA) runs the same checks, with the same
+// bounds, on CUDA device 0 in fp32: the GEMMs run without TF32, so only summation order differs.
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "core/autograd/autograd.h"
+#include "core/cuda/runtime.h"
 #include "core/io/checkpoint.h"
 #include "core/optim/adamw.h"
 #include "domains/text/language_model.h"
@@ -74,19 +77,27 @@ double scaled_error(const std::vector<double>& actual, const std::vector<double>
   return diff / scale;
 }
 
+#if TESSERA_GOLDEN_ON_CUDA
+const Device kDevice = Device::cuda(0);
+#else
+const Device kDevice = Device::cpu();
+#endif
+
 class GptGolden : public ::testing::Test {
  protected:
   void SetUp() override {
+    if (!kDevice.is_cpu() && !cuda::available()) GTEST_SKIP() << "no CUDA device";
     // The fixture is committed: a missing file is a broken checkout, not a reason to skip.
     ASSERT_TRUE(std::filesystem::exists(kFixture)) << "missing golden fixture " << kFixture;
     ASSERT_TRUE(std::filesystem::exists(kWeights)) << "missing golden weights " << kWeights;
     io::load_checkpoint(kWeights, model.named_parameters());
+    model.to(kDevice);
     const auto x = read_array<int64_t>(kFixture, "x");
     const auto y = read_array<int64_t>(kFixture, "y");
     ASSERT_EQ(x.shape, (Shape{2, 16}));
     ASSERT_EQ(y.shape, x.shape);
-    tokens = Tensor::from_vector(x.values, x.shape);
-    targets = Tensor::from_vector(y.values, y.shape);
+    tokens = model.place(Tensor::from_vector(x.values, x.shape));
+    targets = model.place(Tensor::from_vector(y.values, y.shape));
   }
 
   static text::LanguageModelConfig config() {

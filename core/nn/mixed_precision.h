@@ -1,0 +1,41 @@
+#pragma once
+// bf16 mixed precision. The parameters stay fp32 masters, which the optimizer updates. Inside a
+// Bf16Scope every parameter's storage is swapped for a bf16 copy of its value, so the forward and
+// backward passes run in bf16 (the ops accumulate in fp32); end() casts the bf16 gradients to
+// fp32, adds them to the masters' gradients and swaps the masters back. Gradient accumulation
+// over micro-batches therefore sums in fp32. CUDA only: the CPU ops have no bf16 GEMMs.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/nn/module.h"
+
+namespace tessera::nn {
+
+enum class Precision { fp32, bf16 };
+// "fp32" or "bf16"; a ConfigError naming `where` otherwise.
+Precision parse_precision(const std::string& text, const std::string& where);
+
+class Bf16Scope {
+ public:
+  // precision fp32 makes an inert scope, so callers need no branch.
+  Bf16Scope(Module& model, Precision precision);
+  // Leaving without end() (an exception) restores the masters and drops the bf16 gradients.
+  ~Bf16Scope();
+  Bf16Scope(const Bf16Scope&) = delete;
+  Bf16Scope& operator=(const Bf16Scope&) = delete;
+  void end();
+
+ private:
+  struct Master {
+    Tensor param;
+    std::shared_ptr<Storage> storage;
+    int64_t offset;
+    std::shared_ptr<TensorImpl> grad;
+    bool grad_owned;
+  };
+  void restore();
+  std::vector<Master> masters_;
+};
+
+}  // namespace tessera::nn
