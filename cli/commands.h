@@ -13,6 +13,7 @@ void add_generate_command(CLI::App& app, Action& action);
 void add_eval_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_data_command(CLI::App& app, Action& action);
 
 // Makes every domain's tasks known to `tessera train`; adding a domain adds one line here.
 void register_domains();

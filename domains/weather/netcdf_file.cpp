@@ -252,6 +252,25 @@ std::vector<double> NetcdfFile::values(const NetcdfVariable& variable) const {
   return out;
 }
 
+int NetcdfFile::add_dimension(const std::string& name, size_t length) const {
+  int id = -1;
+  check(nc_def_dim(ncid_, name.c_str(), length, &id), "cannot define dimension '" + name + "'");
+  return id;
+}
+
+int NetcdfFile::add_variable(const std::string& name, int type, const std::vector<int>& dimensions,
+                             const Attributes& attributes) const {
+  int id = -1;
+  check(nc_def_var(ncid_, name.c_str(), type, static_cast<int>(dimensions.size()), dimensions.data(), &id),
+        "cannot define variable '" + name + "'");
+  put_attributes(id, attributes);
+  return id;
+}
+
+void NetcdfFile::put_values(int varid, const std::vector<double>& values) const {
+  check(nc_put_var_double(ncid_, varid, values.data()), "cannot write variable " + std::to_string(varid));
+}
+
 void NetcdfFile::put_attributes(int varid, const Attributes& attributes) const {
   for (const auto& [name, a] : attributes) {
     const std::string what = "cannot write attribute '" + name + "'";

@@ -54,7 +54,11 @@ class NetcdfFile {
   // All values of a numeric variable as stored (no packing or fill applied), converted to double.
   std::vector<double> values(const NetcdfVariable& variable) const;
 
+  // Writing (define mode until the first put_values): numeric attributes are written as doubles.
+  int add_dimension(const std::string& name, size_t length) const;
+  int add_variable(const std::string& name, int type, const std::vector<int>& dimensions, const Attributes& attributes) const;
   void put_attributes(int varid, const Attributes& attributes) const;
+  void put_values(int varid, const std::vector<double>& values) const;
 
  private:
   NetcdfFile(int ncid, std::string path) : ncid_(ncid), path_(std::move(path)) {}
