@@ -241,14 +241,25 @@ Attributes NetcdfFile::attributes(const NetcdfVariable& variable) const {
   return out;
 }
 
-std::vector<double> NetcdfFile::values(const NetcdfVariable& variable) const {
+std::vector<double> NetcdfFile::values(const NetcdfVariable& variable) const { return slice(variable, -1, 0); }
+
+std::vector<double> NetcdfFile::slice(const NetcdfVariable& variable, int dimension, size_t index) const {
   const int t = type(variable);
   if (t == NC_CHAR || t == NC_STRING || t > NC_STRING)
     throw DataError(path_, "variable '" + variable.name + "' is not numeric");
+  const auto dims = dimensions(variable);
+  std::vector<size_t> start(dims.size(), 0), count(dims.size());
   size_t total = 1;
-  for (const auto& d : dimensions(variable)) total *= d.length;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const bool fixed = static_cast<int>(k) == dimension;
+    start[k] = fixed ? index : 0;
+    count[k] = fixed ? 1 : dims[k].length;
+    total *= count[k];
+  }
   std::vector<double> out(total);
-  if (total > 0) check(nc_get_var_double(variable.group, variable.id, out.data()), "cannot read '" + variable.name + "'");
+  if (total > 0)
+    check(nc_get_vara_double(variable.group, variable.id, start.data(), count.data(), out.data()),
+          "cannot read '" + variable.name + "'");
   return out;
 }
 
