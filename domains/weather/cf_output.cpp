@@ -3,6 +3,7 @@
 #include <netcdf.h>
 
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <set>
 
@@ -28,6 +29,13 @@ void put_coordinate(const NetcdfFile& file, const Coordinate& c, const Coordinat
   if (out.bounds_var >= 0) file.put_values(out.bounds_var, c.bounds);
 }
 
+// Names starting with "_" belong to the library that wrote the file (_ChunkSizes, _Storage, ...);
+// NetCDF-C refuses some of them, and none describe the data.
+Attributes without_reserved(Attributes attributes) {
+  for (auto it = attributes.begin(); it != attributes.end();) it = it->first.rfind('_', 0) == 0 ? attributes.erase(it) : std::next(it);
+  return attributes;
+}
+
 }  // namespace
 
 Attribute text_value(const std::string& value) { return Attribute{value, {}}; }
@@ -42,7 +50,7 @@ Attributes portable_attributes(Attributes attributes) {
   static const std::set<std::string> dropped = {"_FillValue", "missing_value",      "coordinates",  "bounds",
                                                 "grid_mapping", "ancillary_variables", "cell_measures"};
   for (const auto& name : dropped) attributes.erase(name);
-  return attributes;
+  return without_reserved(std::move(attributes));
 }
 
 GridOutput define_grid(const NetcdfFile& file, const FieldDataset& source, bool with_level) {
@@ -79,7 +87,7 @@ int define_field_variable(const NetcdfFile& file, const std::string& name, const
 }
 
 Attributes output_global_attributes(const Attributes& source, const Attributes& extra) {
-  Attributes out = source;
+  Attributes out = without_reserved(source);
   out["Conventions"] = text_value("CF-1.8");
   for (const auto& [name, value] : extra) out[name] = value;
   return out;

@@ -15,8 +15,8 @@ Attribute text_value(const std::string& value);
 // missing folder as "Permission denied" on the temporary file).
 void require_output_folder(const std::string& path);
 
-// A variable's attributes minus those that describe its storage (fills) or name variables the
-// output does not have (bounds, coordinates, grid_mapping, ...).
+// A variable's attributes minus those that describe its storage (fills, "_"-prefixed library
+// attributes) or name variables the output does not have (bounds, coordinates, grid_mapping, ...).
 Attributes portable_attributes(Attributes attributes);
 
 struct CoordinateOutput {
