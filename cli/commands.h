@@ -14,6 +14,7 @@ void add_generate_command(CLI::App& app, Action& action);
 void add_eval_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_data_command(CLI::App& app, Action& action);
 void add_carbon_command(CLI::App& app, Action& action);
 
 // The --device flag every command that runs a model takes.

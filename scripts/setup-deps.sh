@@ -12,6 +12,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin         # TESSERA_MPI=ON by default
   libcli11-dev nlohmann-json3-dev    # CLI parsing, JSON output
   libyaml-cpp-dev                    # run configs (YAML)
+  libnetcdf-dev                      # weather fields (NetCDF-C, CF files)
   libgtest-dev                       # GoogleTest for tests/
   chromium libpng-dev                # browser-labelled tests: render the HTML reports, read the screenshot
   git ca-certificates                # cloning over https

@@ -40,7 +40,9 @@ struct FieldDataset {
   Coordinate longitude;       // degrees_east
   Coordinate level;           // empty values when no channel has a level
   Coordinate time;            // values as stored, in attributes["units"] ("hours since ...")
-  std::vector<double> time_hours;  // time decoded to hours since 1970-01-01T00:00 in the calendar
+  std::vector<double> time_hours;  // time decoded to hours since 1970-01-01T00:00 in the calendar;
+                                   // NaN when the time axis has no CF units (ERA-Interim's bare
+                                   // `month` index) or the file has no time axis (one step)
   std::string calendar = "standard";
   Attributes global_attributes;
   std::vector<float> values;  // [time][channel][lat][lon]
