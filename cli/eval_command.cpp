@@ -41,6 +41,7 @@ void add_eval_command(CLI::App& app, Action& action) {
   txt->add_option("--checkpoint", f->checkpoint, "Checkpoint of a text language model (.h5)")->required();
   txt->add_option("--input", f->input, "Text file (or folder of text files) to score")->required();
   txt->callback([f, &action] { action = [f] { return run_text_evaluation(*f); }; });
+  add_eval_weather_command(*eval, action);
 }
 
 }  // namespace tessera::cli
