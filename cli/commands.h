@@ -15,6 +15,7 @@ void add_eval_weather_command(CLI::App& eval, Action& action);  // `eval weather
 void add_predict_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_data_command(CLI::App& app, Action& action);
 
 // Makes every domain's tasks known to `tessera train`; adding a domain adds one line here.
 void register_domains();

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   tessera::cli::add_predict_command(app, action);
   tessera::cli::add_info_command(app, action);
   tessera::cli::add_bench_command(app, action);
+  tessera::cli::add_data_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -288,20 +288,24 @@ FieldFile read_field_file(const std::string& path, const std::vector<std::string
   int64_t channel = 0;
   for (const auto& l : layouts) {
     const Unpacking unpacking = unpacking_of(file, l.variable, file.attributes(l.variable));
-    const std::vector<double> raw = file.values(l.variable);
+    // One time step at a time: strides of a slice, where the time dimension has length 1.
     std::vector<int64_t> stride(l.dimensions.size(), 1);
     for (int k = static_cast<int>(l.dimensions.size()) - 2; k >= 0; --k)
-      stride[k] = stride[k + 1] * static_cast<int64_t>(l.dimensions[k + 1].length);
+      stride[k] = stride[k + 1] * (k + 1 == l.time ? 1 : static_cast<int64_t>(l.dimensions[k + 1].length));
     auto stride_of = [&](int index) { return index >= 0 ? stride[index] : 0; };
-    const int64_t st = stride_of(l.time), sl = stride_of(l.level), sy = stride_of(l.latitude), sx = stride_of(l.longitude);
+    const int64_t sl = stride_of(l.level), sy = stride_of(l.latitude), sx = stride_of(l.longitude);
     const int64_t levels = l.level >= 0 ? static_cast<int64_t>(l.dimensions[l.level].length) : 1;
-    for (int64_t t = 0; t < T; ++t)
+    std::vector<double> raw;
+    for (int64_t t = 0; t < T; ++t) {
+      if (l.time >= 0) raw = file.slice(l.variable, l.time, static_cast<size_t>(t));
+      else if (t == 0) raw = file.values(l.variable);  // no time axis: the same field at every time
       for (int64_t k = 0; k < levels; ++k)
         for (int64_t y = 0; y < Y; ++y) {
           float* row = &d.values[d.index(t, channel + k, y, 0)];
-          const int64_t base = t * st + k * sl + y * sy;
+          const int64_t base = k * sl + y * sy;
           for (int64_t x = 0; x < X; ++x) row[x] = unpacking.decode(raw[static_cast<size_t>(base + x * sx)]);
         }
+    }
     channel += levels;
   }
   d.global_attributes = file.attributes({file.id(), NC_GLOBAL, ""});

@@ -136,12 +136,17 @@ FieldDataset read_fields(const std::vector<std::string>& paths, const std::vecto
       }
     }
   }
+  // A gap: blame the first file that has the channel, since it lacks this time.
   for (int64_t t = 0; t < out.times(); ++t)
     for (int64_t c = 0; c < out.num_channels(); ++c)
       if (owner[static_cast<size_t>(t * out.num_channels() + c)] < 0) {
-        throw DataError(used[0], "'" + out.channels[c].name + "' has no data at " +
-                                      time_label(out, base.time_decoded, static_cast<size_t>(t)) +
-                                      " in any of the files");
+        size_t holder = 0;
+        while (files[holder].fields.channels.end() ==
+               std::find_if(files[holder].fields.channels.begin(), files[holder].fields.channels.end(),
+                            [&](const FieldChannel& fc) { return fc.name == out.channels[c].name; }))
+          ++holder;
+        throw DataError(used[holder], "'" + out.channels[c].name + "' has no data at " +
+                                          time_label(out, base.time_decoded, static_cast<size_t>(t)) + ", which other files have");
       }
   return out;
 }

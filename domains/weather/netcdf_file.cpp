@@ -241,15 +241,45 @@ Attributes NetcdfFile::attributes(const NetcdfVariable& variable) const {
   return out;
 }
 
-std::vector<double> NetcdfFile::values(const NetcdfVariable& variable) const {
+std::vector<double> NetcdfFile::values(const NetcdfVariable& variable) const { return slice(variable, -1, 0); }
+
+std::vector<double> NetcdfFile::slice(const NetcdfVariable& variable, int dimension, size_t index) const {
   const int t = type(variable);
   if (t == NC_CHAR || t == NC_STRING || t > NC_STRING)
     throw DataError(path_, "variable '" + variable.name + "' is not numeric");
+  const auto dims = dimensions(variable);
+  std::vector<size_t> start(dims.size(), 0), count(dims.size());
   size_t total = 1;
-  for (const auto& d : dimensions(variable)) total *= d.length;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const bool fixed = static_cast<int>(k) == dimension;
+    start[k] = fixed ? index : 0;
+    count[k] = fixed ? 1 : dims[k].length;
+    total *= count[k];
+  }
   std::vector<double> out(total);
-  if (total > 0) check(nc_get_var_double(variable.group, variable.id, out.data()), "cannot read '" + variable.name + "'");
+  if (total > 0)
+    check(nc_get_vara_double(variable.group, variable.id, start.data(), count.data(), out.data()),
+          "cannot read '" + variable.name + "'");
   return out;
+}
+
+int NetcdfFile::add_dimension(const std::string& name, size_t length) const {
+  int id = -1;
+  check(nc_def_dim(ncid_, name.c_str(), length, &id), "cannot define dimension '" + name + "'");
+  return id;
+}
+
+int NetcdfFile::add_variable(const std::string& name, int type, const std::vector<int>& dimensions,
+                             const Attributes& attributes) const {
+  int id = -1;
+  check(nc_def_var(ncid_, name.c_str(), type, static_cast<int>(dimensions.size()), dimensions.data(), &id),
+        "cannot define variable '" + name + "'");
+  put_attributes(id, attributes);
+  return id;
+}
+
+void NetcdfFile::put_values(int varid, const std::vector<double>& values) const {
+  check(nc_put_var_double(ncid_, varid, values.data()), "cannot write variable " + std::to_string(varid));
 }
 
 void NetcdfFile::put_attributes(int varid, const Attributes& attributes) const {

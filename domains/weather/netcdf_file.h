@@ -53,8 +53,15 @@ class NetcdfFile {
   int attribute_type(const NetcdfVariable& variable, const std::string& name) const;  // NC_NAT if absent
   // All values of a numeric variable as stored (no packing or fill applied), converted to double.
   std::vector<double> values(const NetcdfVariable& variable) const;
+  // The same for the slice at `index` along dimension number `dimension` (one time step of a
+  // large variable, without holding all of it).
+  std::vector<double> slice(const NetcdfVariable& variable, int dimension, size_t index) const;
 
+  // Writing (define mode until the first put_values): numeric attributes are written as doubles.
+  int add_dimension(const std::string& name, size_t length) const;
+  int add_variable(const std::string& name, int type, const std::vector<int>& dimensions, const Attributes& attributes) const;
   void put_attributes(int varid, const Attributes& attributes) const;
+  void put_values(int varid, const std::vector<double>& values) const;
 
  private:
   NetcdfFile(int ncid, std::string path) : ncid_(ncid), path_(std::move(path)) {}

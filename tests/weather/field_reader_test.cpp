@@ -159,6 +159,37 @@ TEST(FieldReader, Netcdf4GroupAxesFoundByAttributesNotNames) {
   }
 }
 
+TEST(FieldReader, DimensionsInAnyOrderAndStaticFields) {
+  const std::string path = scratch_dir("order") + "/transposed.nc";
+  NetcdfFixture f(path, NC_NETCDF4);
+  const int lon = f.coordinate("lon", {0, 120, 240}, {{"units", "degrees_east"}});
+  const int lat = f.coordinate("lat", {-45, 45}, {{"units", "degrees_north"}});
+  const int time = f.coordinate("time", {0, 1}, {{"units", "hours since 2000-01-01"}});
+  const int t2m = f.variable("t2m", NC_DOUBLE, {"lon", "time", "lat"});  // [x][t][y]
+  const int orography = f.variable("orography", NC_DOUBLE, {"lat", "lon"});
+  std::vector<double> values, heights;
+  for (int x = 0; x < 3; ++x)
+    for (int t = 0; t < 2; ++t)
+      for (int y = 0; y < 2; ++y) values.push_back(100 * t + 10 * y + x);
+  for (int k = 0; k < 6; ++k) heights.push_back(1000 + k);
+  f.put(lon, {0, 120, 240});
+  f.put(lat, {-45, 45});
+  f.put(time, {0, 1});
+  f.put(t2m, values);
+  f.put(orography, heights);
+  f.close();
+
+  const FieldDataset d = read_fields({path});
+  ASSERT_EQ(d.num_channels(), 2);
+  ASSERT_EQ(d.times(), 2);
+  for (int t = 0; t < 2; ++t)
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 3; ++x) {
+        EXPECT_EQ(d.values[d.index(t, 0, y, x)], 100 * t + 10 * y + x);
+        EXPECT_EQ(d.values[d.index(t, 1, y, x)], 1000 + 3 * y + x);  // a field without time: every time step
+      }
+}
+
 TEST(FieldReader, ThreeSixtyDayMonthsDecode) {
   GridSpec spec;
   spec.times = {0, 1, 13};
@@ -227,6 +258,23 @@ TEST(FieldReader, OverlappingTimesAreRejected) {
   } catch (const DataError& e) {
     EXPECT_EQ(e.path(), dir + "/b.nc");
     EXPECT_EQ(std::string(e.what()), "'t2m' at 2019-03-01T06:00 is also in " + dir + "/a.nc");
+  }
+}
+
+TEST(FieldReader, AGapInOneVariableNamesItsFile) {
+  const std::string dir = scratch_dir("gap");
+  GridSpec temperature;
+  GridSpec wind;
+  wind.variable = "u10";
+  wind.times = {0};
+  write_grid_file(dir + "/t2m.nc", temperature);
+  write_grid_file(dir + "/u10.nc", wind);
+  try {
+    read_fields({dir + "/t2m.nc", dir + "/u10.nc"});
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_EQ(e.path(), dir + "/u10.nc");
+    EXPECT_EQ(std::string(e.what()), "'u10' has no data at 2019-03-01T06:00, which other files have");
   }
 }
 

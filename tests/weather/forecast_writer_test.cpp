@@ -134,7 +134,7 @@ TEST(ForecastWriter, LevelsAndBoundsKeepTheirPlaces) {
   source.time_hours = {0, 6};
   source.calendar = "360_day";
   // Channels out of level order, and a surface variable between them.
-  source.channels = {{"z", "z@500", true, 500, {{"units", Attribute{"m2 s-2", {}}}}},
+  source.channels = {{"z", "z@500", true, 500, {{"units", Attribute{"m2 s-2", {}}}, {"_ChunkSizes", Attribute{"", {1, 2}}}}},
                      {"t2m", "t2m", false, 0, {}},
                      {"z", "z@850", true, 850, {}}};
   source.values.assign(static_cast<size_t>(2 * 3 * 2 * 3), 0.0f);
@@ -146,6 +146,8 @@ TEST(ForecastWriter, LevelsAndBoundsKeepTheirPlaces) {
   EXPECT_EQ(out.dims("z"), (std::vector<std::string>{"time", "lead_time", "plev", "latitude", "longitude"}));
   EXPECT_EQ(out.dims("t2m"), (std::vector<std::string>{"time", "lead_time", "latitude", "longitude"}));
   EXPECT_EQ(out.values("plev"), (std::vector<double>{850, 500}));
+  EXPECT_EQ(out.text("z", "units"), "m2 s-2");
+  EXPECT_EQ(out.text("z", "_ChunkSizes"), "<absent>");  // another library's storage note
   EXPECT_EQ(out.text("latitude", "bounds"), "latitude_bnds");
   EXPECT_EQ(out.values("latitude_bnds"), (std::vector<double>{15, 5, 5, -5}));
   EXPECT_EQ(out.text("time", "calendar"), "360_day");
