@@ -3,6 +3,7 @@
 // stderr, nothing on stdout and no output file.
 #include <gtest/gtest.h>
 #include <netcdf.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -35,7 +36,8 @@ GridSpec three_days() {
 class WeatherCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = test_support::scratch_dir("cli");
+    // CTest runs each test in its own process, in parallel: one folder per process.
+    dir_ = test_support::scratch_dir("cli_" + std::to_string(::getpid()));
     input_ = dir_ + "/in.nc";
     write_grid_file(input_, three_days());
     const auto r = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml --run-dir " + dir_ +
@@ -43,6 +45,7 @@ class WeatherCli : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     checkpoint_ = dir_ + "/run/checkpoints/last.h5";
   }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
   static std::string dir_, input_, checkpoint_;
 };
 std::string WeatherCli::dir_, WeatherCli::input_, WeatherCli::checkpoint_;
@@ -98,6 +101,7 @@ struct BadCase {
   std::string args;     // after the subcommand, with {dir} for the scratch folder
   std::string message;  // expected in the one line on stderr
 };
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
 
 class WeatherCliBadInput : public WeatherCli, public ::testing::WithParamInterface<BadCase> {};
 
