@@ -19,24 +19,31 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// A valid_min or valid_max, in packed units when it has the variable's type, else unpacked.
+struct Bound {
+  double value;
+  bool packed = true;
+};
+
 // Packing and missing-data attributes, applied as CF and the NetCDF User Guide say: missing values
-// and a valid range in the packed type are compared before unpacking, others after.
+// and bounds in the packed type are compared before unpacking, other bounds after.
 struct Unpacking {
   double scale = 1;
   double offset = 0;
   std::vector<double> missing;  // packed values meaning "no data" (a NaN fill never matches a short)
-  double valid_min = -kInfinity;
-  double valid_max = kInfinity;
-  bool valid_range_packed = true;
+  Bound low{-kInfinity}, high{kInfinity};
   double unsigned_wrap = 0;  // 2^bits for integers marked _Unsigned = "true"
 
+  double stored(double raw) const { return unsigned_wrap != 0 && raw < 0 ? raw + unsigned_wrap : raw; }
+
   float decode(double raw) const {
-    if (unsigned_wrap != 0 && raw < 0) raw += unsigned_wrap;
+    const float missing_value = std::numeric_limits<float>::quiet_NaN();
+    raw = stored(raw);
     for (double m : missing)
-      if (raw == m) return std::numeric_limits<float>::quiet_NaN();
-    if (valid_range_packed && (raw < valid_min || raw > valid_max)) return std::numeric_limits<float>::quiet_NaN();
+      if (raw == m) return missing_value;
+    if ((low.packed && raw < low.value) || (high.packed && raw > high.value)) return missing_value;
     const double value = raw * scale + offset;
-    if (!valid_range_packed && (value < valid_min || value > valid_max)) return std::numeric_limits<float>::quiet_NaN();
+    if ((!low.packed && value < low.value) || (!high.packed && value > high.value)) return missing_value;
     return static_cast<float>(value);
   }
 };
@@ -53,23 +60,27 @@ Unpacking unpacking_of(const NetcdfFile& file, const NetcdfVariable& v, const At
   Unpacking u;
   u.scale = first_number(a, "scale_factor", 1);
   u.offset = first_number(a, "add_offset", 0);
-  for (const char* name : {"_FillValue", "missing_value"})
-    if (auto it = a.find(name); it != a.end()) u.missing.insert(u.missing.end(), it->second.numbers.begin(), it->second.numbers.end());
   const int type = file.type(v);
   if (text_attribute(a, "_Unsigned") == "true") {
     if (type == NC_BYTE) u.unsigned_wrap = 256;
     if (type == NC_SHORT) u.unsigned_wrap = 65536;
     if (type == NC_INT) u.unsigned_wrap = 4294967296.0;
   }
-  std::string range_attribute;
-  if (auto it = a.find("valid_range"); it != a.end() && it->second.numbers.size() == 2) {
-    u.valid_min = it->second.numbers[0];
-    u.valid_max = it->second.numbers[1];
-    range_attribute = "valid_range";
-  }
-  if (a.count("valid_min")) u.valid_min = first_number(a, "valid_min", u.valid_min), range_attribute = "valid_min";
-  if (a.count("valid_max")) u.valid_max = first_number(a, "valid_max", u.valid_max), range_attribute = "valid_max";
-  if (!range_attribute.empty()) u.valid_range_packed = file.attribute_type(v, range_attribute) == type;
+  // Attributes in the variable's type are stored values too: unsigned when the data are.
+  auto packed_value = [&](double value) { return u.stored(value); };
+  for (const char* name : {"_FillValue", "missing_value"})
+    if (auto it = a.find(name); it != a.end())
+      for (double m : it->second.numbers) u.missing.push_back(file.attribute_type(v, name) == type ? packed_value(m) : m);
+  auto bound = [&](const char* name, size_t index, Bound& out) {
+    const auto it = a.find(name);
+    if (it == a.end() || it->second.numbers.size() <= index) return;
+    out.packed = file.attribute_type(v, name) == type;
+    out.value = out.packed ? packed_value(it->second.numbers[index]) : it->second.numbers[index];
+  };
+  bound("valid_range", 0, u.low);
+  bound("valid_range", 1, u.high);
+  bound("valid_min", 0, u.low);
+  bound("valid_max", 0, u.high);
   return u;
 }
 

@@ -190,6 +190,28 @@ TEST(FieldReader, DimensionsInAnyOrderAndStaticFields) {
       }
 }
 
+TEST(FieldReader, UnsignedShortsAndValidRangesInPackedOrUnpackedUnits) {
+  const std::string path = scratch_dir("unsigned") + "/unsigned.nc";
+  NetcdfFixture f(path, 0);
+  const int lat = f.coordinate("lat", {0}, {{"units", "degrees_north"}});
+  const int lon = f.coordinate("lon", {0, 1, 2, 3}, {{"units", "degrees_east"}});
+  const int v = f.variable("albedo", NC_SHORT, {"lat", "lon"});
+  f.text(v, "_Unsigned", "true");
+  f.numbers(v, "scale_factor", NC_FLOAT, {0.5});
+  f.numbers(v, "valid_max", NC_SHORT, {40000 - 65536});  // the variable's type: packed units (40000)
+  f.numbers(v, "valid_min", NC_FLOAT, {10});             // the scale's type: unpacked units
+  f.put(lat, {0});
+  f.put(lon, {0, 1, 2, 3});
+  f.put(v, {-1, 500, 10, 39000 - 65536});  // stored 65535, 500, 10, 39000
+  f.close();
+
+  const FieldDataset d = read_fields({path});
+  EXPECT_TRUE(std::isnan(d.values[0]));  // 65535 > valid_max
+  EXPECT_EQ(d.values[1], 250);
+  EXPECT_TRUE(std::isnan(d.values[2]));  // 10 * 0.5 = 5 < valid_min
+  EXPECT_EQ(d.values[3], 19500);
+}
+
 TEST(FieldReader, ThreeSixtyDayMonthsDecode) {
   GridSpec spec;
   spec.times = {0, 1, 13};
