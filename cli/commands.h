@@ -12,6 +12,8 @@ using Action = std::function<int()>;
 void add_train_command(CLI::App& app, Action& action);
 void add_generate_command(CLI::App& app, Action& action);
 void add_eval_command(CLI::App& app, Action& action);
+void add_eval_weather_command(CLI::App& eval, Action& action);  // `eval weather`, under `eval`
+void add_predict_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_data_command(CLI::App& app, Action& action);

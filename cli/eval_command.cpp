@@ -71,6 +71,7 @@ void add_eval_command(CLI::App& app, Action& action) {
   add_carbon_flags(*txt, f->carbon);
   add_device_option(txt, f->device)->capture_default_str();
   txt->callback([f, &action] { action = [f] { return run_text_evaluation(*f); }; });
+  add_eval_weather_command(*eval, action);
 }
 
 }  // namespace tessera::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tessera::cli::add_train_command(app, action);
   tessera::cli::add_generate_command(app, action);
   tessera::cli::add_eval_command(app, action);
+  tessera::cli::add_predict_command(app, action);
   tessera::cli::add_info_command(app, action);
   tessera::cli::add_bench_command(app, action);
   tessera::cli::add_carbon_command(app, action);

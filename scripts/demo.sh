@@ -18,3 +18,17 @@ build/bin/tessera generate --checkpoint "$run/checkpoints/last.h5" --prompt "Thi
 
 echo "demo: validation loss (nats per byte) on the held-out tenth of the corpus:" >&2
 grep eval_loss "$run/metrics.jsonl" | tail -n 1
+
+weather=runs/weather-demo
+rm -rf "$weather"
+mkdir -p "$weather"
+echo "demo: 30 days of hourly 2 m temperature from Tessera's advection-diffusion model ($weather/demo.nc)" >&2
+build/bin/tessera data weather-demo --output "$weather/demo.nc"
+echo "demo: training a small weather model on days 1-24 (configs/weather/demo.yaml)" >&2
+build/bin/tessera train --config configs/weather/demo.yaml --run-dir "$weather/run"
+echo "demo: 6 h and 12 h forecasts from every hour, written as CF NetCDF ($weather/forecast.nc):" >&2
+build/bin/tessera predict weather --checkpoint "$weather/run/checkpoints/last.h5" --input "$weather/demo.nc" \
+  --output "$weather/forecast.nc" --steps 2
+echo "demo: latitude-weighted scores on days 25-30, beside persistence and climatology:" >&2
+build/bin/tessera eval weather --checkpoint "$weather/run/checkpoints/last.h5" --input "$weather/demo.nc" \
+  --json "$weather/scores.json"

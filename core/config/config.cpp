@@ -18,6 +18,17 @@ std::string shown(const YAML::Node& n) {
   return "nothing";
 }
 
+// yaml-cpp turns a double into 17 significant digits when it is stored (0.10000000000000001);
+// store the shortest text that reads back to the same value.
+std::string shortest_text(double v) {
+  char text[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  return text;
+}
+
 }  // namespace
 
 Section::Section(YAML::Node node, std::string prefix, std::string file)
@@ -68,14 +79,7 @@ double Section::number(const std::string& key, double fallback, double min, doub
   if (!(v >= min)) range << "must be at least " << min << ", got " << v;
   else if (!(v <= max)) range << "must be at most " << max << ", got " << v;
   if (!range.str().empty()) fail(key, range.str());
-  // yaml-cpp turns a double into 17 significant digits when it is stored (0.10000000000000001);
-  // store the shortest text that reads back to the same value.
-  char text[32];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, v);
-    if (std::strtod(text, nullptr) == v) break;
-  }
-  node_[key] = std::string(text);
+  node_[key] = shortest_text(v);
   return v;
 }
 
@@ -105,6 +109,49 @@ std::string Section::choice(const std::string& key, const std::string& fallback,
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
   fail(key, "'" + v + "' is not one of: " + list);
+}
+
+std::vector<std::string> Section::texts(const std::string& key, const std::vector<std::string>& fallback) {
+  known_.insert(key);
+  YAML::Node n = node_[key];
+  std::vector<std::string> v;
+  if (!n.IsDefined() || n.IsNull()) v = fallback;
+  else if (n.IsScalar()) v = {n.Scalar()};
+  else if (n.IsSequence())
+    for (const YAML::Node& item : n) {
+      if (!item.IsScalar()) fail(key, "expected a list of values, got " + shown(item) + " in the list");
+      v.push_back(item.Scalar());
+    }
+  else fail(key, "expected a list of values, got " + shown(n));
+  YAML::Node stored(YAML::NodeType::Sequence);
+  for (const std::string& item : v) stored.push_back(item);
+  node_[key] = stored;
+  return v;
+}
+
+std::vector<double> Section::numbers(const std::string& key, const std::vector<double>& fallback, double min, double max) {
+  const YAML::Node given = node_[key];
+  const bool absent = !given.IsDefined() || given.IsNull();
+  std::vector<double> v;
+  for (const std::string& item : texts(key, {})) {
+    try {
+      v.push_back(YAML::Node(item).as<double>());
+    } catch (const YAML::Exception&) {
+      fail(key, "expected a list of numbers, got '" + item + "'");
+    }
+    if (!(v.back() >= min && v.back() <= max)) {
+      std::ostringstream range;
+      range << "values must lie in [" << min << ", " << max << "], got " << v.back();
+      fail(key, range.str());
+    }
+  }
+  if (absent) {
+    v = fallback;
+    YAML::Node stored(YAML::NodeType::Sequence);
+    for (double x : v) stored.push_back(shortest_text(x));
+    node_[key] = stored;
+  }
+  return v;
 }
 
 void Section::finish() const {

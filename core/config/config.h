@@ -27,6 +27,11 @@ class Section {
   std::string text(const std::string& key, const std::string& fallback);
   std::string required_text(const std::string& key);
   std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed);
+  // Lists: a YAML sequence of scalars, or a single scalar read as a one-element list.
+  std::vector<std::string> texts(const std::string& key, const std::vector<std::string>& fallback);
+  std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback,
+                              double min = -std::numeric_limits<double>::infinity(),
+                              double max = std::numeric_limits<double>::infinity());
   // Throws ConfigError for keys that were never read (typos, misplaced keys).
   void finish() const;
   // Throws ConfigError naming this key: for constraints that involve several keys.

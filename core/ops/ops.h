@@ -41,6 +41,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
 // ---- activations and normalization ----
 Tensor gelu(const Tensor& x, bool tanh_approximation = true);
 Tensor silu(const Tensor& x);
+// x - lambda where x > lambda, x + lambda where x < -lambda, 0 between (sparsifies AFNO spectra).
+Tensor softshrink(const Tensor& x, double lambda);
 Tensor softmax(const Tensor& x);  // over the last dimension
 Tensor layernorm(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps = 1e-5);
 Tensor rmsnorm(const Tensor& x, const Tensor& gamma, double eps = 1e-6);

@@ -1,6 +1,7 @@
 #include "domains/text/text_model_spec.h"
 
 #include "core/io/checkpoint.h"
+#include "core/nn/trunk_config_reader.h"
 #include "core/util/error.h"
 
 namespace tessera::text {
@@ -17,17 +18,13 @@ TextModelSpec read_text_model_spec(config::Section& root) {
   if (s.objective == "masked") s.mask_fraction = m.number("mask_fraction", s.mask_fraction, 0.01, 1.0);
   s.model.causal = s.objective == "causal";
   s.model.context = m.integer("context", 256, 1, 1 << 16);
+  nn::TrunkConfig defaults;
+  defaults.d_model = 384;
+  defaults.n_layer = 6;
+  defaults.n_head = 6;
   nn::TrunkConfig& t = s.model.trunk;
-  t.d_model = m.integer("d_model", 384, 1, 1 << 16);
-  t.n_layer = m.integer("n_layer", 6, 1, 1024);
-  t.n_head = m.integer("n_head", 6, 1, 1024);
-  if (t.d_model % t.n_head != 0)
-    m.fail("n_head", "must divide d_model (" + std::to_string(t.d_model) + "), got " + std::to_string(t.n_head));
-  t.mlp_hidden = m.integer("mlp_hidden", 4 * t.d_model, 1, 1 << 20);
-  t.dropout = m.number("dropout", 0.0, 0.0, 0.99);
+  t = nn::read_trunk_config(m, defaults);
   t.position = nn::position_kind_from_name(m.choice("position", "learned", {"learned", "rope", "none"}));
-  t.norm = nn::norm_kind_from_name(m.choice("norm", "layernorm", {"layernorm", "rmsnorm"}));
-  t.activation = nn::activation_from_name(m.choice("activation", "gelu_tanh", {"gelu_tanh", "gelu_erf", "silu"}));
   t.bias = m.boolean("bias", true);
   m.finish();
   return s;

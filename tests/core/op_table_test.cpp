@@ -642,6 +642,8 @@ std::vector<OpCase> build_table() {
   rows.push_back(activation_case("gelu_tanh", Activation::gelu_tanh, [](const Tensor& x) { return ops::gelu(x, true); }));
   rows.push_back(activation_case("gelu_erf", Activation::gelu_erf, [](const Tensor& x) { return ops::gelu(x, false); }));
   rows.push_back(activation_case("silu", Activation::silu, [](const Tensor& x) { return ops::silu(x); }));
+  rows.push_back(unary_case("softshrink", {3, 7}, 3.0, [](const Tensor& x) { return ops::softshrink(x, 0.5); },
+                            [](double x) { return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0.0); }));
   rows.push_back({"softmax", {3, 5}, [](InputMaker& m) { return Tensors{m.uniform({3, 5}, -3, 3)}; },
                   [](const Tensors& t) { return ops::softmax(t[0]); }, [](const Vecs& v) { return softmax_ref(v[0], 5); }});
   rows.push_back({"layernorm", {2, 3, 6},
