@@ -1,5 +1,7 @@
 #include "cli/carbon_options.h"
 
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "core/dist/communicator.h"
@@ -89,6 +91,35 @@ std::unique_ptr<CarbonScope> start_carbon(const CarbonSettings& settings, const 
                                           const std::string& run_dir, const std::string& base_phase) {
   if (!settings.enabled) return nullptr;
   return std::make_unique<CarbonScope>(settings, command, run_dir, base_phase);
+}
+
+namespace {
+
+std::string default_run_dir(const std::string& command, const std::string& checkpoint) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(checkpoint).parent_path();
+  if (folder.filename() == "checkpoints" && folder.has_parent_path()) return folder.parent_path().string();
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  return "runs/" + command + "-" + stamp;
+}
+
+}  // namespace
+
+void add_checkpoint_run_flags(CLI::App& command, CheckpointRunFlags& flags) {
+  command.add_option("--run-dir", flags.run_dir,
+                     "Where the carbon reports go (default: the checkpoint's run directory when it sits in "
+                     "<run>/checkpoints/, else runs/<command>-<UTC time>)");
+  add_carbon_flags(command, flags.carbon);
+}
+
+std::unique_ptr<CarbonScope> start_checkpoint_carbon(const CheckpointRunFlags& flags, const std::string& command,
+                                                     const std::string& checkpoint) {
+  const std::string run_dir = flags.run_dir.empty() ? default_run_dir(command, checkpoint) : flags.run_dir;
+  return start_carbon(carbon_settings(flags.carbon), command, run_dir, command);
 }
 
 }  // namespace tessera::cli

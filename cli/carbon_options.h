@@ -65,4 +65,15 @@ class CarbonScope {
 std::unique_ptr<CarbonScope> start_carbon(const CarbonSettings& settings, const std::string& command,
                                           const std::string& run_dir, const std::string& base_phase);
 
+// Commands that run a trained checkpoint (eval, predict): --run-dir and the carbon flags.
+struct CheckpointRunFlags {
+  std::string run_dir;
+  CarbonFlags carbon;
+};
+void add_checkpoint_run_flags(CLI::App& command, CheckpointRunFlags& flags);
+// Meters `command` into --run-dir or, without it, into the training run directory of a checkpoint
+// at <run>/checkpoints/<file>, else runs/<command>-<UTC time>.
+std::unique_ptr<CarbonScope> start_checkpoint_carbon(const CheckpointRunFlags& flags, const std::string& command,
+                                                     const std::string& checkpoint);
+
 }  // namespace tessera::cli

@@ -1,5 +1,3 @@
-#include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -20,28 +18,12 @@ namespace {
 struct EvalTextFlags {
   std::string checkpoint;
   std::string input;
-  std::string run_dir;
-  CarbonFlags carbon;
+  CheckpointRunFlags run;
   std::string device = "cpu";
 };
 
-// Where an evaluation's carbon reports go without --run-dir: the training run directory of a
-// checkpoint at <run>/checkpoints/<file>, else runs/eval-<UTC time>.
-std::string default_eval_run_dir(const std::string& checkpoint) {
-  namespace fs = std::filesystem;
-  const fs::path folder = fs::path(checkpoint).parent_path();
-  if (folder.filename() == "checkpoints" && folder.has_parent_path()) return folder.parent_path().string();
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
-  return std::string("runs/eval-") + stamp;
-}
-
 int run_text_evaluation(const EvalTextFlags& f) {
-  std::unique_ptr<CarbonScope> carbon = start_carbon(
-      carbon_settings(f.carbon), "eval", f.run_dir.empty() ? default_eval_run_dir(f.checkpoint) : f.run_dir, "eval");
+  std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "eval", f.checkpoint);
   text::LoadedTextModel loaded = text::load_text_model(f.checkpoint);
   loaded.model->to(cuda::usable_device(f.device, "--device"));
   const text::ByteCorpus corpus = text::load_byte_corpus(f.input);
@@ -65,10 +47,7 @@ void add_eval_command(CLI::App& app, Action& action) {
   CLI::App* txt = eval->add_subcommand("text", "Loss, perplexity and bits per byte of a text model on a text file");
   txt->add_option("--checkpoint", f->checkpoint, "Checkpoint of a text language model (.h5)")->required();
   txt->add_option("--input", f->input, "Text file (or folder of text files) to score")->required();
-  txt->add_option("--run-dir", f->run_dir,
-                   "Where the carbon reports go (default: the checkpoint's run directory when it sits in "
-                   "<run>/checkpoints/, else runs/eval-<UTC time>)");
-  add_carbon_flags(*txt, f->carbon);
+  add_checkpoint_run_flags(*txt, f->run);
   add_device_option(txt, f->device)->capture_default_str();
   txt->callback([f, &action] { action = [f] { return run_text_evaluation(*f); }; });
   add_eval_weather_command(*eval, action);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/carbon_options.h"
 #include "cli/commands.h"
 #include "core/io/atomic_file.h"
 #include "core/util/error.h"
@@ -18,9 +19,11 @@ struct EvalWeatherFlags {
   std::string start, end;
   std::vector<double> lead_hours{1, 6, 12, 24};
   std::string json;
+  CheckpointRunFlags run;
 };
 
 int run_weather_evaluation(const EvalWeatherFlags& f) {
+  std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "eval", f.checkpoint);
   const weather::LoadedWeatherModel m = weather::load_weather_model(f.checkpoint);
   const weather::FieldDataset data = weather::read_fields(f.inputs, m.grid.variables);
   const std::string& source = f.inputs.front();
@@ -44,6 +47,7 @@ int run_weather_evaluation(const EvalWeatherFlags& f) {
       out << j.dump(2) << "\n";
       if (!out.flush()) throw InputError(f.json, "cannot write file");
     });
+  if (carbon) carbon->finish();
   std::cout << eval::format_weather_table(b) << std::flush;
   return 0;
 }
@@ -60,6 +64,7 @@ void add_eval_weather_command(CLI::App& eval, Action& action) {
   w->add_option("--end", f->end, "Last valid time scored, ISO date (default: the model's test_end)");
   w->add_option("--lead-hours", f->lead_hours, "Leads to score, in hours")->capture_default_str()->delimiter(',');
   w->add_option("--json", f->json, "Also write the scores as JSON to this file");
+  add_checkpoint_run_flags(*w, f->run);
   w->callback([f, &action] { action = [f] { return run_weather_evaluation(*f); }; });
 }
 

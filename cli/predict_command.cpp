@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/carbon_options.h"
 #include "cli/commands.h"
 #include "core/util/error.h"
 #include "domains/weather/rollout.h"
@@ -18,9 +19,11 @@ struct PredictWeatherFlags {
   std::string output;
   int64_t steps = 1;
   double step_hours = 0;  // 0: the model's longest trained lead
+  CheckpointRunFlags run;
 };
 
 int run_weather_prediction(const PredictWeatherFlags& f) {
+  std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "predict", f.checkpoint);
   weather::LoadedWeatherModel m = weather::load_weather_model(f.checkpoint);
   const weather::FieldDataset data = weather::read_fields(f.inputs, m.grid.variables);
   m.grid.check_matches(data, f.inputs.front());
@@ -34,6 +37,7 @@ int run_weather_prediction(const PredictWeatherFlags& f) {
   weather::Attributes history;
   history["source"].text = "Tessera weather model " + std::filesystem::path(f.checkpoint).filename().string();
   weather::write_forecast(f.output, data, forecast, f.inputs, history);
+  if (carbon) carbon->finish();
   nlohmann::ordered_json j = {{"output", f.output}, {"initial_times", inits.size()}, {"lead_hours", leads}};
   std::cout << j.dump() << std::endl;
   return 0;
@@ -54,6 +58,7 @@ void add_predict_command(CLI::App& app, Action& action) {
       ->capture_default_str()->check(CLI::Range(1, 10000));
   w->add_option("--step-hours", f->step_hours, "Hours per step (default: the longest lead the model was trained on)")
       ->check(CLI::PositiveNumber);
+  add_checkpoint_run_flags(*w, f->run);
   w->callback([f, &action] { action = [f] { return run_weather_prediction(*f); }; });
 }
 

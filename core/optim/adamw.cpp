@@ -117,7 +117,7 @@ void clip_grads_to(const std::vector<Tensor>& params, double norm, double max_no
       if (!g.defined()) continue;
       // The gradient may alias another tensor's; give this parameter its own scaled copy.
       Tensor scaled;
-      if (device) {
+      if (ops::on_cuda(g)) {
         scaled = Tensor::empty(g.shape(), g.dtype(), g.device());
         TESSERA_CUDA_CALL(cuda::scale_into(g, f, scaled));
       } else {
