@@ -48,25 +48,31 @@ Tensor silu(const Tensor& x) { return unary(Activation::silu, x, "silu"); }
 Tensor softshrink(const Tensor& x_in, double lambda) {
   TESSERA_CHECK(lambda >= 0, "softshrink: lambda must be non-negative");
   Tensor x = contiguous(x_in).detach();
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  cpu::dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    const T l = static_cast<T>(lambda);
-    for (int64_t i = 0; i < x.numel(); ++i) po[i] = px[i] > l ? px[i] - l : (px[i] < -l ? px[i] + l : T(0));
-  });
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (on_cuda(x))
+    TESSERA_CUDA_CALL(cuda::softshrink_forward(x, lambda, out));
+  else
+    cpu::dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* po = out.data<T>();
+      const T l = static_cast<T>(lambda);
+      for (int64_t i = 0; i < x.numel(); ++i) po[i] = px[i] > l ? px[i] - l : (px[i] < -l ? px[i] + l : T(0));
+    });
   if (autograd::needs_graph({x_in}))
     autograd::record(out, {x_in}, [x, lambda](std::vector<Tensor>& in, const Tensor& g_in) {
       Tensor g = contiguous(g_in);
-      Tensor gx = Tensor::empty(x.shape(), x.dtype());
-      cpu::dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
-        using T = decltype(tag);
-        const T* px = x.data<T>();
-        const T* pg = g.data<T>();
-        T* po = gx.data<T>();
-        for (int64_t i = 0; i < x.numel(); ++i) po[i] = std::abs(static_cast<double>(px[i])) > lambda ? pg[i] : T(0);
-      });
+      Tensor gx = Tensor::empty(x.shape(), x.dtype(), x.device());
+      if (on_cuda(x))
+        TESSERA_CUDA_CALL(cuda::softshrink_backward(x, lambda, g, gx));
+      else
+        cpu::dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
+          using T = decltype(tag);
+          const T* px = x.data<T>();
+          const T* pg = g.data<T>();
+          T* po = gx.data<T>();
+          for (int64_t i = 0; i < x.numel(); ++i) po[i] = std::abs(static_cast<double>(px[i])) > lambda ? pg[i] : T(0);
+        });
       autograd::add_grad(in, 0, gx);
     });
   return out;

@@ -19,6 +19,22 @@ __global__ void activation_backward_kernel(const T* x, const T* g, T* dx, int64_
     dx[i] = store<T>(load(g[i]) * activate_grad<Act>(load(x[i])));
 }
 
+template <class T>
+__global__ void softshrink_forward_kernel(const T* x, T* y, Acc<T> lambda, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    const Acc<T> v = load(x[i]);
+    y[i] = store<T>(v > lambda ? v - lambda : (v < -lambda ? v + lambda : Acc<T>(0)));
+  }
+}
+
+template <class T>
+__global__ void softshrink_backward_kernel(const T* x, const T* g, T* dx, Acc<T> lambda, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    const Acc<T> v = load(x[i]);
+    dx[i] = (v > lambda || v < -lambda) ? g[i] : store<T>(Acc<T>(0));
+  }
+}
+
 // Calls f(std::integral_constant<ops::Activation, act>) so each activation is its own kernel.
 template <class F>
 void dispatch_activation(ops::Activation act, F&& f) {
@@ -55,6 +71,28 @@ void activation_backward(ops::Activation act, const Tensor& x, const Tensor& gra
       activation_backward_kernel<decltype(a)::value, T><<<blocks_for(n), kThreads, 0, stream(x.device())>>>(
           device_data<T>(x), device_data<T>(grad_out), device_data<T>(grad_in), n);
     });
+  });
+  TESSERA_CUDA_CHECK_LAUNCH();
+}
+
+void softshrink_forward(const Tensor& x, double lambda, const Tensor& out) {
+  set_device(x.device());
+  const int64_t n = x.numel();
+  dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
+    using T = decltype(tag);
+    softshrink_forward_kernel<T><<<blocks_for(n), kThreads, 0, stream(x.device())>>>(
+        device_data<T>(x), device_data<T>(out), static_cast<Acc<T>>(lambda), n);
+  });
+  TESSERA_CUDA_CHECK_LAUNCH();
+}
+
+void softshrink_backward(const Tensor& x, double lambda, const Tensor& grad_out, const Tensor& grad_in) {
+  set_device(x.device());
+  const int64_t n = x.numel();
+  dispatch_floating(x.dtype(), "softshrink", [&](auto tag) {
+    using T = decltype(tag);
+    softshrink_backward_kernel<T><<<blocks_for(n), kThreads, 0, stream(x.device())>>>(
+        device_data<T>(x), device_data<T>(grad_out), device_data<T>(grad_in), static_cast<Acc<T>>(lambda), n);
   });
   TESSERA_CUDA_CHECK_LAUNCH();
 }
