@@ -22,7 +22,7 @@ int make_weather_demo(const WeatherDemoFlags& f) {
   const weather::FieldDataset fields = weather::simulate_demo_weather(f.options);
   weather::write_fields(f.output, fields);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::ordered_json j = {{"output", f.output}, {"variable", "t2m"},  {"times", fields.times()},
+  nlohmann::ordered_json j = {{"output", f.output}, {"variable", fields.channels.front().variable},  {"times", fields.times()},
                               {"lats", fields.lats()}, {"lons", fields.lons()}, {"days", f.options.days},
                               {"seed", f.options.seed}, {"seconds", seconds}};
   std::cout << j.dump() << std::endl;

@@ -205,10 +205,11 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
       seek_generators(state.generators, plan.index(opt.steps(), micro));
       nn::Bf16Scope mixed(model, precision);
       Tensor loss = task.train_loss(data_rng);
-      if (!std::isfinite(loss.item()))
-        throw Error("training loss became " + std::to_string(loss.item()) + " at step " + std::to_string(opt.steps() + 1) +
+      const double loss_value = loss.item();  // one device-to-host read per micro-batch
+      if (!std::isfinite(loss_value))
+        throw Error("training loss became " + std::to_string(loss_value) + " at step " + std::to_string(opt.steps() + 1) +
                     " (lower training.lr or raise training.warmup_steps)");
-      loss_sum += loss.item();
+      loss_sum += loss_value;
       Tensor scaled = plan.per_step() > 1 ? ops::scale(loss, 1.0 / static_cast<double>(plan.per_step())) : loss;
       if (micro + 1 == plan.per_rank())
         opt.backward_and_reduce(scaled);

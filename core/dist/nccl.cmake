@@ -1,15 +1,15 @@
-# The NCCL communicator (GPU buffers): built when the CUDA toolkit and NCCL are both there.
+# The NCCL communicator (GPU buffers): built when the CUDA backend is (the top level found the
+# toolkit) and NCCL is there too.
 set(TESSERA_WITH_NCCL OFF)
 if(TESSERA_WITH_CUDA)
-  find_package(CUDAToolkit)
   find_path(TESSERA_NCCL_INCLUDE nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include)
   find_library(TESSERA_NCCL_LIBRARY nccl HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
-  if(CUDAToolkit_FOUND AND TESSERA_NCCL_INCLUDE AND TESSERA_NCCL_LIBRARY)
+  if(TESSERA_NCCL_INCLUDE AND TESSERA_NCCL_LIBRARY)
     set(TESSERA_WITH_NCCL ON)
     target_sources(tessera_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/nccl_communicator.cpp)
     target_include_directories(tessera_core SYSTEM PUBLIC ${TESSERA_NCCL_INCLUDE})
     target_compile_definitions(tessera_core PUBLIC TESSERA_HAVE_NCCL)
-    target_link_libraries(tessera_core PUBLIC ${TESSERA_NCCL_LIBRARY} CUDA::cudart)
+    target_link_libraries(tessera_core PUBLIC ${TESSERA_NCCL_LIBRARY})
   endif()
 endif()
 set(TESSERA_WITH_NCCL ${TESSERA_WITH_NCCL} PARENT_SCOPE)
