@@ -30,13 +30,11 @@ void add_attention_bench(CLI::App& bench, Action& action) {
   attn->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
   attn->add_option("--peak-tflops", o->peak_tflops, "Peak TFLOP/s that fraction_of_peak is relative to (CUDA)")
       ->capture_default_str();
-  attn->callback([o, shape, flags, &action] {
+  on_parsed(attn, action, o, [shape, flags](bench::AttentionBenchOptions options) {
     for (CLI::Option* flag : flags)
-      if (flag->count() > 0) o->shapes = {*shape};
-    action = [o] {
-      for (const std::string& line : bench::run_attention_benchmark(*o)) std::cout << line << std::endl;
-      return 0;
-    };
+      if (flag->count() > 0) options.shapes = {*shape};
+    for (const std::string& line : bench::run_attention_benchmark(options)) std::cout << line << std::endl;
+    return 0;
   });
 }
 
@@ -71,10 +69,10 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   gpt->add_option("--resume", o->resume, "Continue from this checkpoint (parameters, optimizer, data order)");
   gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps");
-  gpt->callback([o, &action] { action = [o] {
-    std::cout << bench::run_gpt_benchmark(*o) << std::endl;
+  on_parsed(gpt, action, o, [](const bench::GptBenchOptions& options) {
+    std::cout << bench::run_gpt_benchmark(options) << std::endl;
     return 0;
-  }; });
+  });
   add_attention_bench(*bench, action);
 }
 

@@ -1,9 +1,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "domains/plugin/flag_checks.h"
 #include "core/util/error.h"
 #include "governance/carbon/carbon_json.h"
 #include "governance/carbon/carbon_reports.h"
@@ -51,23 +53,29 @@ int run_carbon_report(const CarbonReportFlags& f) {
     carbon::write_carbon_reports(f.run_dir, runs);
     nlohmann::ordered_json j = summary(runs);
     j["report"] = f.run_dir + "/carbon.html";
-    std::cout << j.dump() << std::endl;
+    print_result(j);
     return 0;
   }
+  // A run counts once in the total however often it is listed: the same folder under two
+  // spellings, or a carbon.json copied into another folder (the same run ids).
   std::vector<carbon::CarbonRun> all;
+  std::set<std::string> folders, run_ids;
   nlohmann::ordered_json per_dir = nlohmann::ordered_json::array();
   for (const auto& dir : f.runs) {
+    std::error_code ec;
+    if (!folders.insert(std::filesystem::weakly_canonical(dir, ec).string()).second) continue;
     const std::vector<carbon::CarbonRun> runs = runs_of(dir, f);
     nlohmann::ordered_json j = summary(runs);
     j["run_dir"] = dir;
     per_dir.push_back(j);
-    all.insert(all.end(), runs.begin(), runs.end());
+    for (const carbon::CarbonRun& r : runs)
+      if (run_ids.insert(r.run_id).second) all.push_back(r);
   }
   if (!f.output_dir.empty()) carbon::write_carbon_reports(f.output_dir, all);
   nlohmann::ordered_json j = summary(all);
   j["run_dirs"] = per_dir;
   if (!f.output_dir.empty()) j["report"] = f.output_dir + "/carbon.html";
-  std::cout << j.dump() << std::endl;
+  print_result(j);
   return 0;
 }
 
@@ -84,13 +92,16 @@ void add_carbon_command(CLI::App& app, Action& action) {
   run_dir->excludes(runs);
   report->add_option("--output-dir", f->output_dir, "With --runs: write the combined reports here")->needs(runs);
   report->add_option("--country", f->country, "Recompute with this country's carbon intensity (ISO 3166-1 alpha-3)");
-  report->add_option("--pue", f->pue, "Recompute with this PUE")->check(CLI::Range(1.0, 10.0));
+  report->add_option("--pue", f->pue, "Recompute with this PUE")
+      ->check(domains::finite_number())
+      ->check(CLI::Range(1.0, 10.0));
   report->add_option("--carbon-intensity", f->carbon_intensity, "Recompute with this carbon intensity (gCO2eq/kWh)")
+      ->check(domains::finite_number())
       ->check(CLI::PositiveNumber);
-  report->callback([f, &action, run_dir, runs] {
+  report->parse_complete_callback([run_dir, runs] {
     if (run_dir->count() == 0 && runs->count() == 0) throw CLI::RequiredError("--run-dir or --runs");
-    action = [f] { return run_carbon_report(*f); };
   });
+  on_parsed(report, action, f, run_carbon_report);
 }
 
 }  // namespace tessera::cli

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/dist/communicator.h"
+#include "domains/plugin/flag_checks.h"
 #include "governance/carbon/carbon_reports.h"
 #include "governance/carbon/report_tables.h"
 
@@ -16,12 +17,15 @@ void add_carbon_flags(CLI::App& command, CarbonFlags& flags) {
                      "Where the run draws its power: ISO 3166-1 alpha-3 code for the carbon intensity (default WLD, "
                      "the world average)");
   command.add_option("--pue", flags.pue, "Power usage effectiveness of the data centre (default 1.0)")
+      ->check(domains::finite_number())
       ->check(CLI::Range(1.0, 10.0));
   command.add_option("--carbon-intensity", flags.carbon_intensity,
                      "Carbon intensity of the electricity in gCO2eq/kWh (replaces the country's)")
+      ->check(domains::finite_number())
       ->check(CLI::PositiveNumber);
   command.add_option("--cpu-tdp", flags.cpu_tdp,
                      "CPU TDP in watts per package, for the estimate used when no energy counter is readable")
+      ->check(domains::finite_number())
       ->check(CLI::PositiveNumber);
 }
 

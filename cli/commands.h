@@ -3,28 +3,34 @@
 // action returns the process exit code.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace tessera::cli {
 
 using Action = std::function<int()>;
 
+// The one way a command becomes the action: when `command` is the subcommand parsed, the action
+// is `run(*flags)`, with the flags as parsed.
+template <class Flags, class Run>
+void on_parsed(CLI::App* command, Action& action, std::shared_ptr<Flags> flags, Run run) {
+  command->callback([&action, flags, run] { action = [flags, run] { return run(*flags); }; });
+}
+
+// A command's result: one JSON line on stdout (strings that are not UTF-8 are replaced, never fatal).
+void print_result(const nlohmann::ordered_json& result);
+
 void add_train_command(CLI::App& app, Action& action);
-void add_generate_command(CLI::App& app, Action& action);
-void add_eval_command(CLI::App& app, Action& action);
-void add_eval_weather_command(CLI::App& eval, Action& action);  // `eval weather`, under `eval`
-void add_predict_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
-void add_data_command(CLI::App& app, Action& action);
 void add_carbon_command(CLI::App& app, Action& action);
+// Every registered domain's commands (predict, eval, generate, data ...), under their verbs.
+void add_domain_commands(CLI::App& app, Action& action);
 
 // The --device flag every command that runs a model takes.
 inline CLI::Option* add_device_option(CLI::App* command, std::string& device) {
   return command->add_option("--device", device, "Where to run: cpu, cuda or cuda:N");
 }
-
-// Makes every domain's tasks known to `tessera train`; adding a domain adds one line here.
-void register_domains();
 
 }  // namespace tessera::cli

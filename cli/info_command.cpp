@@ -4,12 +4,21 @@
 
 #include "cli/commands.h"
 #include "core/io/checkpoint.h"
+#include "core/util/error.h"
+#include "domains/plugin/domain_registry.h"
 
 namespace tessera::cli {
 namespace {
 
-// Summarizes a checkpoint without building its model: sizes per top-level module.
-void describe_checkpoint(const std::string& path) {
+struct InfoFlags {
+  std::string checkpoint;
+  bool verify = false;
+};
+
+// Summarizes a checkpoint without building its model (sizes per top-level module); --verify
+// builds it through the domain that registered its architecture.
+int describe_checkpoint(const InfoFlags& f) {
+  const std::string& path = f.checkpoint;
   const io::CheckpointMeta meta = io::read_checkpoint_meta(path);
   const auto tensors = io::list_checkpoint_tensors(path);
   std::map<std::string, int64_t> per_module;
@@ -24,8 +33,11 @@ void describe_checkpoint(const std::string& path) {
       parameters += n;
     }
   }
+  std::string domain;
+  const domains::DomainModel* model = domains::find_model(meta.architecture, &domain);
   nlohmann::ordered_json j = {{"checkpoint", path},
                               {"architecture", meta.architecture},
+                              {"domain", model ? nlohmann::ordered_json(domain) : nlohmann::ordered_json()},
                               {"step", meta.step},
                               {"parameters", parameters},
                               {"modules", per_module},
@@ -41,7 +53,13 @@ void describe_checkpoint(const std::string& path) {
     else
       j["attributes"][name] = text;
   }
-  std::cout << j.dump(2) << std::endl;
+  if (f.verify) {
+    if (!model) throw CheckpointError(path, "holds a '" + meta.architecture + "' model, which no domain of this build knows");
+    model->load(path, Device::cpu());
+    j["verified"] = true;
+  }
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -49,14 +67,11 @@ void describe_checkpoint(const std::string& path) {
 void add_info_command(CLI::App& app, Action& action) {
   CLI::App* info = app.add_subcommand(
       "info", "Describe a checkpoint: architecture, parameters per module, step, tokenizer, config (JSON)");
-  auto path = std::make_shared<std::string>();
-  info->add_option("--checkpoint", *path, "Checkpoint file (.h5)")->required();
-  info->callback([path, &action] {
-    action = [path] {
-      describe_checkpoint(*path);
-      return 0;
-    };
-  });
+  auto f = std::make_shared<InfoFlags>();
+  info->add_option("--checkpoint", f->checkpoint, "Checkpoint file (.h5)")->required();
+  info->add_flag("--verify", f->verify,
+                 "Also rebuild the model through its domain, checking every tensor's name, shape and checksum");
+  on_parsed(info, action, f, describe_checkpoint);
 }
 
 }  // namespace tessera::cli

@@ -5,19 +5,62 @@
 #include "cli/commands.h"
 #include "core/util/error.h"
 
+namespace {
+
+// A message is one line whatever it quotes: a newline or other control character from a file
+// name or a --set value is printed escaped.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+    else out += ch;
+  }
+  return out;
+}
+
+int fail(const std::string& message, int code) {
+  std::cerr << "tessera: error: " << one_line(message) << "\n";
+  return code;
+}
+
+// The word where a command was expected and none of that name exists ("tessera frob", "tessera
+// eval frob"), named as such rather than as a missing subcommand; empty when there is none.
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* level = &app;
+  std::string path = "tessera";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-' || level->get_subcommands({}).empty()) return "";
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : level->get_subcommands({}))
+      if (sub->get_name() == word) next = sub;
+    if (!next) {
+      std::string names;
+      for (CLI::App* sub : level->get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+      return "'" + path + " " + word + "' is not a command (" + path + " has: " + names + ")";
+    }
+    level = next;
+    path += " " + word;
+  }
+  return "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"Tessera: one Transformer trunk for scientific foundation models", "tessera"};
   app.require_subcommand(1);
-  tessera::cli::register_domains();
   tessera::cli::Action action;
   tessera::cli::add_train_command(app, action);
-  tessera::cli::add_generate_command(app, action);
-  tessera::cli::add_eval_command(app, action);
-  tessera::cli::add_predict_command(app, action);
+  tessera::cli::add_domain_commands(app, action);
   tessera::cli::add_info_command(app, action);
   tessera::cli::add_bench_command(app, action);
   tessera::cli::add_carbon_command(app, action);
-  tessera::cli::add_data_command(app, action);
+  if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) return fail(unknown, 2);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -25,19 +68,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "tessera: error: " << e.what() << " (see --help)\n";
-    return 2;
+    return fail(std::string(e.what()) + " (see --help)", 2);
   }
   try {
-    return action();
+    const int code = action();
+    // A result that cannot be written (a full disk behind stdout) is a failure, not a success.
+    if (!std::cout.flush()) throw tessera::InputError("stdout", "cannot write the result");
+    return code;
   } catch (const tessera::InputError& e) {
-    std::cerr << "tessera: error: " << (e.path().empty() ? "" : e.path() + ": ") << e.what() << "\n";
-    return 2;
+    return fail((e.path().empty() ? "" : e.path() + ": ") + e.what(), 2);
   } catch (const std::bad_alloc&) {
-    std::cerr << "tessera: error: out of memory\n";
-    return 1;
+    return fail("out of memory: the model, batch or input is too large for this machine", 2);
   } catch (const std::exception& e) {
-    std::cerr << "tessera: error: internal: " << e.what() << "\n";
-    return 1;
+    return fail(std::string("internal: ") + e.what(), 1);
   }
 }

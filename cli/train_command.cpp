@@ -6,11 +6,13 @@
 
 #include "cli/carbon_options.h"
 #include "cli/commands.h"
+#include "domains/plugin/flag_checks.h"
 #include "core/config/config.h"
 #include "core/dist/communicator.h"
 #include "core/dist/session.h"
 #include "core/task/task.h"
 #include "core/util/error.h"
+#include "training/run_dir_lock.h"
 #include "training/trainer.h"
 
 namespace tessera::cli {
@@ -31,6 +33,9 @@ int run_training(const TrainFlags& f) {
   namespace fs = std::filesystem;
   dist::DistributedSession session;  // MPI when started by mpirun or srun
   const std::string run_dir = f.run_dir.empty() ? "runs/" + fs::path(f.config).stem().string() : f.run_dir;
+  // Rank 0 alone writes the run directory, so it alone holds the lock.
+  std::unique_ptr<training::RunDirLock> lock;
+  if (dist::world().is_root()) lock = std::make_unique<training::RunDirLock>(run_dir);
   config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
   config::Section root = file.root();
   std::unique_ptr<CarbonScope> carbon =
@@ -53,7 +58,7 @@ int run_training(const TrainFlags& f) {
     j["interrupted_by"] = r.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM";
     std::cerr << "tessera: interrupted at step " << r.step << "; checkpoint saved, continue with --resume\n";
   }
-  std::cout << j.dump() << std::endl;
+  print_result(j);
   return r.interrupted_by ? 128 + r.interrupted_by : 0;
 }
 
@@ -62,16 +67,18 @@ int run_training(const TrainFlags& f) {
 void add_train_command(CLI::App& app, Action& action) {
   auto f = std::make_shared<TrainFlags>();
   CLI::App* train = app.add_subcommand("train", "Train a model from a YAML run config");
-  train->add_option("--config", f->config, "Run config (YAML), e.g. configs/text/shakespeare-char.yaml")->required();
+  train->add_option("--config", f->config, "Run config (YAML), e.g. one of configs/<domain>/")->required();
   train->add_option("--set", f->overrides, "Override a config value: --set training.lr=1e-3 (repeatable)");
   train->add_option("--run-dir", f->run_dir,
                     "Run directory: config.yaml, metrics.jsonl, checkpoints/last.h5, carbon reports (default: runs/<config name>)");
   train->add_flag("--resume", f->resume, "Continue the run in --run-dir exactly where its last checkpoint left off");
   train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
-  train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")->check(CLI::NonNegativeNumber);
+  train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")
+      ->check(domains::finite_number())
+      ->check(CLI::NonNegativeNumber);
   add_carbon_flags(*train, f->carbon);
   add_device_option(train, f->device)->description("Where to train: cpu, cuda or cuda:N (default: training.device)");
-  train->callback([f, &action] { action = [f] { return run_training(*f); }; });
+  on_parsed(train, action, f, run_training);
 }
 
 }  // namespace tessera::cli

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/io/output_path.h"
 #include "core/util/error.h"
 
 namespace tessera::io {
 
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
+  check_replaceable(path);
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   try {
     write(tmp);

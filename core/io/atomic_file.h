@@ -7,7 +7,8 @@
 namespace tessera::io {
 
 // Calls write(temporary_path), fsyncs the result and renames it to `path`; on any exception the
-// temporary file is removed and the exception propagates.
+// temporary file is removed and the exception propagates. A `path` that exists and is not a regular
+// file is refused before anything is written (check_replaceable in output_path.h).
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
 }  // namespace tessera::io

@@ -1,5 +1,5 @@
 #pragma once
-// The trunk contract (DESIGN.md): modalities produce Tokens, the trunk returns hidden states
+// The trunk contract (docs/architecture.md): modalities produce Tokens, the trunk returns hidden states
 // [B, T, D], heads consume them.
 #include "core/tensor/tensor.h"
 

@@ -20,8 +20,10 @@ ByteCorpus load_byte_corpus(const std::string& path) {
       if (!entry.is_symlink() && entry.is_regular_file()) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     if (files.empty()) throw DataError(path, "directory holds no regular files");
-  } else {
+  } else if (fs::is_regular_file(path, ec)) {
     files.push_back(path);
+  } else {  // a device or FIFO would be read until memory runs out, or forever
+    throw DataError(path, "is not a regular file or a directory of files");
   }
   ByteCorpus corpus;
   for (const auto& f : files) {

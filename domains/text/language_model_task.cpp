@@ -92,8 +92,4 @@ std::string LanguageModelTask::describe() const {
   return buf;
 }
 
-void register_text_tasks() {
-  register_task(kArchitecture, [](config::Section& root) { return std::make_unique<LanguageModelTask>(root); });
-}
-
 }  // namespace tessera::text

@@ -38,6 +38,4 @@ class LanguageModelTask : public Task {
   std::unique_ptr<LanguageModel> model_;
 };
 
-void register_text_tasks();
-
 }  // namespace tessera::text

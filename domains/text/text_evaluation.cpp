@@ -1,15 +1,13 @@
 #include "domains/text/text_evaluation.h"
 
-#include <cmath>
-
 #include "core/autograd/autograd.h"
 #include "core/util/error.h"
 #include "core/util/rng.h"
 
 namespace tessera::text {
 
-TextEvaluation evaluate_text(const LanguageModel& model, const Tokenizer& tokenizer, const std::string& text,
-                             double mask_fraction, const std::string& source) {
+eval::LanguageScore evaluate_text(const LanguageModel& model, const Tokenizer& tokenizer, const std::string& text,
+                                   double mask_fraction, const std::string& source) {
   const std::vector<int32_t> ids = tokenizer.encode(text);
   if (ids.size() < 2) throw DataError(source, "needs at least two tokens of text to evaluate");
   autograd::NoGradScope no_grad;
@@ -18,14 +16,13 @@ TextEvaluation evaluate_text(const LanguageModel& model, const Tokenizer& tokeni
   const int64_t shift = causal ? 1 : 0;  // a causal window's targets are its inputs moved by one
   const int64_t mask_id = tokenizer.vocab_size();
   Generator mask_rng(4321);
-  TextEvaluation r;
-  double nats = 0;
+  eval::LanguageScorer scorer;
 
   // Scores windows of L inputs starting at `starts` as one batch.
   auto score = [&](const std::vector<int64_t>& starts, int64_t L) {
     const int64_t rows = static_cast<int64_t>(starts.size());
     Tensor x = Tensor::empty({rows, L}, DType::i64), y = Tensor::empty({rows, L}, DType::i64);
-    int64_t counted = 0;
+    int64_t counted = 0, bytes = 0;
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t t = 0; t < L; ++t) {
         int64_t in = ids[starts[i] + t], target = causal ? ids[starts[i] + t + 1] : -100;
@@ -37,10 +34,9 @@ TextEvaluation evaluate_text(const LanguageModel& model, const Tokenizer& tokeni
         y.data<int64_t>()[i * L + t] = target;
         if (target < 0) continue;
         ++counted;
-        r.bytes += static_cast<int64_t>(tokenizer.token_bytes(static_cast<int32_t>(target)).size());
+        bytes += static_cast<int64_t>(tokenizer.token_bytes(static_cast<int32_t>(target)).size());
       }
-    if (counted > 0) nats += model.loss(model.place(x), model.place(y)).item() * static_cast<double>(counted);
-    r.tokens += counted;
+    if (counted > 0) scorer.add(model.loss(model.place(x), model.place(y)).item(), counted, bytes);
   };
 
   std::vector<int64_t> starts;
@@ -54,11 +50,8 @@ TextEvaluation evaluate_text(const LanguageModel& model, const Tokenizer& tokeni
   }
   if (!starts.empty()) score(starts, T);
   if (n - s - shift > 0) score({s}, n - s - shift);  // the shorter last window
-  if (r.tokens == 0) throw DataError(source, "no token to score (text too short for a masked model)");
-  r.loss = nats / static_cast<double>(r.tokens);
-  r.perplexity = std::exp(r.loss);
-  r.bits_per_byte = nats / std::log(2.0) / static_cast<double>(std::max<int64_t>(1, r.bytes));
-  return r;
+  if (scorer.tokens() == 0) throw DataError(source, "no token to score (text too short for a masked model)");
+  return scorer.result();
 }
 
 }  // namespace tessera::text

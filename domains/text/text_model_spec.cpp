@@ -1,6 +1,5 @@
 #include "domains/text/text_model_spec.h"
 
-#include "core/io/checkpoint.h"
 #include "core/nn/trunk_config_reader.h"
 #include "core/util/error.h"
 
@@ -34,25 +33,20 @@ int64_t model_vocab(const TextModelSpec& spec, const Tokenizer& tokenizer) {
   return tokenizer.vocab_size() + (spec.objective == "masked" ? 1 : 0);
 }
 
-LoadedTextModel load_text_model(const std::string& checkpoint) {
-  const io::CheckpointMeta meta = io::read_checkpoint_meta(checkpoint);
-  if (meta.architecture != kArchitecture)
-    throw CheckpointError(checkpoint, "holds a '" + meta.architecture + "' model, not a text language model");
-  auto tok = meta.attributes.find("tokenizer");
-  if (tok == meta.attributes.end()) throw CheckpointError(checkpoint, "has no tokenizer");
+LoadedTextModel load_text_model(const std::string& checkpoint, Device device) {
   LoadedTextModel loaded;
-  try {
-    loaded.tokenizer = tokenizer_from_json(nlohmann::json::parse(tok->second), checkpoint);
-  } catch (const nlohmann::json::exception&) {
-    throw CheckpointError(checkpoint, "has an unreadable tokenizer");
-  }
-  config::ConfigFile cfg = config::ConfigFile::parse(meta.config, checkpoint);
-  config::Section root = cfg.root();
-  loaded.spec = read_text_model_spec(root);
-  loaded.spec.model.vocab_size = model_vocab(loaded.spec, *loaded.tokenizer);
-  loaded.model = std::make_unique<LanguageModel>(loaded.spec.model);
-  io::load_checkpoint(checkpoint, loaded.model->named_parameters(), "optimizer/");
-  loaded.model->set_training(false);
+  load_trained_model(checkpoint, kTextModel, device, [&](TrainedCheckpoint& c) -> nn::Module& {
+    try {
+      loaded.tokenizer = tokenizer_from_json(c.json_attribute("tokenizer"), checkpoint);
+    } catch (const nlohmann::json::exception&) {  // a field missing or of the wrong type
+      throw CheckpointError(checkpoint, "has an unreadable tokenizer");
+    }
+    config::Section root = c.config();
+    loaded.spec = read_text_model_spec(root);
+    loaded.spec.model.vocab_size = model_vocab(loaded.spec, *loaded.tokenizer);
+    loaded.model = std::make_unique<LanguageModel>(loaded.spec.model);
+    return *loaded.model;
+  });
   return loaded;
 }
 

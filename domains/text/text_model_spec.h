@@ -7,10 +7,12 @@
 #include "domains/text/language_model.h"
 #include "modalities/text/tokenizer.h"
 #include "core/config/config.h"
+#include "core/task/trained_model.h"
 
 namespace tessera::text {
 
 constexpr const char* kArchitecture = "text/language_model";
+inline const ModelKind kTextModel{kArchitecture, "a text language model"};
 
 struct TextModelSpec {
   std::string tokenizer_kind = "byte";  // byte | bpe
@@ -32,6 +34,7 @@ struct LoadedTextModel {
   std::unique_ptr<Tokenizer> tokenizer;
   std::unique_ptr<LanguageModel> model;
 };
-LoadedTextModel load_text_model(const std::string& checkpoint);
+// The trained model of a checkpoint, in eval mode on `device`.
+LoadedTextModel load_text_model(const std::string& checkpoint, Device device = Device::cpu());
 
 }  // namespace tessera::text

@@ -123,8 +123,4 @@ std::string ForecastTask::describe() const {
   return buf;
 }
 
-void register_weather_tasks() {
-  register_task(kArchitecture, [](config::Section& root) { return std::make_unique<ForecastTask>(root); });
-}
-
 }  // namespace tessera::weather

@@ -56,6 +56,4 @@ class ForecastTask : public Task {
   std::unique_ptr<WeatherModel> model_;
 };
 
-void register_weather_tasks();
-
 }  // namespace tessera::weather

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "core/io/atomic_file.h"
+#include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "domains/weather/cf_axes.h"
 #include "domains/weather/cf_output.h"
@@ -16,19 +16,6 @@
 namespace tessera::weather {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-void refuse_to_overwrite_inputs(const std::string& path, const std::vector<std::string>& source_paths) {
-  std::error_code ec;
-  const fs::path target = fs::weakly_canonical(fs::absolute(path), ec);
-  for (const auto& source : source_paths) {
-    std::error_code ec_source, ec_same;
-    const bool same_name = fs::weakly_canonical(fs::absolute(source), ec_source) == target;
-    const bool same_file = fs::exists(path, ec_same) && fs::equivalent(path, source, ec_same);
-    if (same_name || same_file) throw InputError(path, "is an input file (" + source + "); refusing to overwrite it");
-  }
-}
 
 void check_shapes(const FieldDataset& source, const Forecast& forecast) {
   const size_t expected = forecast.init_times.size() * forecast.lead_hours.size() *
@@ -117,7 +104,7 @@ void write_file(const std::string& tmp, const FieldDataset& source, const Foreca
 
 void write_forecast(const std::string& path, const FieldDataset& source, const Forecast& forecast,
                     const std::vector<std::string>& source_paths, const Attributes& extra_global_attributes) {
-  refuse_to_overwrite_inputs(path, source_paths);
+  io::check_output_path(path, "--output", source_paths);
   check_shapes(source, forecast);
   if (text_attribute(source.time.attributes, "units").find("since") == std::string::npos)
     throw DataError(source_paths.empty() ? path : source_paths[0],

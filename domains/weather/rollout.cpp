@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 
 #include "core/autograd/autograd.h"
 #include "core/util/error.h"
@@ -14,6 +13,11 @@ namespace tessera::weather {
 std::vector<double> rollout_steps(double lead_hours, const std::vector<double>& trained_leads) {
   std::vector<double> leads = trained_leads;
   std::sort(leads.rbegin(), leads.rend());
+  if (!std::isfinite(lead_hours) || lead_hours <= 0)
+    throw InputError("", "a lead of " + std::to_string(lead_hours) + " h: leads are positive and finite");
+  if (lead_hours / leads.back() > kMaxRolloutSteps)
+    throw InputError("", "a lead of " + std::to_string(lead_hours) + " h needs more than " +
+                             std::to_string(kMaxRolloutSteps) + " model steps");
   std::vector<double> steps;
   double left = lead_hours;
   for (double step : leads)
@@ -31,7 +35,8 @@ std::vector<double> rollout_steps(double lead_hours, const std::vector<double>& 
 
 Tensor forecast_step(const WeatherModel& model, const Tensor& fields, const std::vector<double>& times, double lead_hours) {
   autograd::NoGradScope no_grad;
-  return model.forward(fields, Tensor::full({fields.size(0)}, lead_hours), field::calendar_features(times));
+  return model.forward(model.place(fields), model.place(Tensor::full({fields.size(0)}, lead_hours)),
+                       model.place(field::calendar_features(times)));
 }
 
 Forecast forecast(const WeatherModel& model, const ChannelNormalization& normalization,
@@ -45,24 +50,29 @@ Forecast forecast(const WeatherModel& model, const ChannelNormalization& normali
     const std::vector<int64_t> inits(init_times.begin() + static_cast<std::ptrdiff_t>(first),
                                      init_times.begin() + static_cast<std::ptrdiff_t>(std::min(first + batch, init_times.size())));
     const int64_t B = static_cast<int64_t>(inits.size());
-    // States reached so far, by the steps taken: leads that share a prefix share its steps.
-    std::map<std::vector<double>, Tensor> reached{{{}, normalization.normalize(data, inits)}};
+    // The previous lead's plan and end state: a plan that extends it continues from there, so the
+    // usual leads (1, 2, ... K steps) cost K steps in all, not K^2 / 2.
+    std::vector<double> previous_plan;
+    Tensor previous_state;
+    const Tensor initial_state = normalization.normalize(data, inits);
     for (int64_t l = 0; l < L; ++l) {
-      std::vector<double> taken;
-      Tensor state = reached.at(taken);
+      const std::vector<double>& plan = plans[static_cast<size_t>(l)];
+      const bool extends = previous_state.defined() && previous_plan.size() <= plan.size() &&
+                           std::equal(previous_plan.begin(), previous_plan.end(), plan.begin());
+      size_t taken = extends ? previous_plan.size() : 0;
+      Tensor state = extends ? previous_state : initial_state;
       double elapsed = 0;
-      for (double step : plans[static_cast<size_t>(l)]) {
-        taken.push_back(step);
-        auto it = reached.find(taken);
-        if (it == reached.end()) {
-          std::vector<double> times;
-          for (int64_t t : inits) times.push_back(data.time_hours[static_cast<size_t>(t)] + elapsed);
-          it = reached.emplace(taken, forecast_step(model, state, times, step)).first;
-        }
-        state = it->second;
-        elapsed += step;
+      for (size_t k = 0; k < taken; ++k) elapsed += plan[k];
+      for (; taken < plan.size(); ++taken) {
+        std::vector<double> times;
+        for (int64_t t : inits) times.push_back(data.time_hours[static_cast<size_t>(t)] + elapsed);
+        state = forecast_step(model, state, times, plan[taken]);
+        elapsed += plan[taken];
       }
-      const float* s = state.data<float>();
+      previous_plan = plan;
+      previous_state = state;
+      const Tensor host = state.device().is_cpu() ? state : state.to(Device::cpu());
+      const float* s = host.data<float>();
       for (int64_t b = 0; b < B; ++b)
         for (int64_t c = 0; c < C; ++c) {
           const float* initial = &data.values[data.index(inits[static_cast<size_t>(b)], c, 0, 0)];

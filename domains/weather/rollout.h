@@ -9,9 +9,12 @@
 
 namespace tessera::weather {
 
+// The longest rollout a lead may need: past it, a forecast is noise and its time unbounded.
+constexpr int64_t kMaxRolloutSteps = 100000;
+
 // The model steps that make up a lead: greedily the longest trained lead that still fits, so 24 h
 // with trained leads {1, 6} is 6 + 6 + 6 + 6. Throws InputError when the trained leads cannot
-// add up to it exactly.
+// add up to it exactly, or when it needs more than kMaxRolloutSteps steps.
 std::vector<double> rollout_steps(double lead_hours, const std::vector<double>& trained_leads);
 
 // One model step from normalized fields [B, C, lats, lons] valid at `times` (hours since 1970),

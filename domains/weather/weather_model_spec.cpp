@@ -1,12 +1,44 @@
 #include "domains/weather/weather_model_spec.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <tuple>
 
-#include "core/io/checkpoint.h"
 #include "core/nn/trunk_config_reader.h"
 #include "core/util/error.h"
 
 namespace tessera::weather {
+
+namespace {
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+std::string span(const std::vector<double>& v) { return number(v.front()) + " .. " + number(v.back()); }
+
+// How an input's axis differs from the trained one, in words a user can act on; empty when they
+// agree (within 1e-4 degrees).
+std::string axis_difference(const std::string& axis, const std::vector<double>& given, const std::vector<double>& trained) {
+  const std::string model = "; the model was trained on ";
+  if (given.size() != trained.size())
+    return "has " + std::to_string(given.size()) + " " + axis + "s (" + span(given) + ")" + model +
+           std::to_string(trained.size()) + " (" + span(trained) + ")";
+  for (size_t i = 0; i < given.size(); ++i) {
+    if (std::abs(given[i] - trained[i]) <= 1e-4) continue;
+    const bool reversed = std::equal(given.begin(), given.end(), trained.rbegin(),
+                                     [](double a, double b) { return std::abs(a - b) <= 1e-4; });
+    if (reversed) return "its " + axis + "s run " + span(given) + model + span(trained) + " (the reverse order)";
+    return axis + " " + std::to_string(i) + " is " + number(given[i]) + model + number(trained[i]) + " there (" +
+           axis + "s " + span(given) + " vs " + span(trained) + ")";
+  }
+  return "";
+}
+
+}  // namespace
 
 TrainedGrid TrainedGrid::of(const FieldDataset& data) {
   TrainedGrid g;
@@ -26,16 +58,12 @@ void TrainedGrid::check_matches(const FieldDataset& data, const std::string& sou
     for (const auto& c : channels) want += (want.empty() ? "" : ", ") + c;
     throw DataError(source, "the model forecasts the channels " + want + "; the input does not have exactly these");
   }
-  auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (std::abs(a[i] - b[i]) > 1e-4) return false;
-    return true;
-  };
-  if (!same(given.latitudes, latitudes) || !same(given.longitudes, longitudes))
-    throw DataError(source, "grid " + std::to_string(data.lats()) + " x " + std::to_string(data.lons()) +
-                                " differs from the " + std::to_string(latitudes.size()) + " x " +
-                                std::to_string(longitudes.size()) + " latitude/longitude grid the model was trained on");
+  for (const auto& [axis, given_values, trained] :
+       {std::tuple<const char*, const std::vector<double>&, const std::vector<double>&>{"latitude", given.latitudes, latitudes},
+        {"longitude", given.longitudes, longitudes}}) {
+    const std::string difference = axis_difference(axis, given_values, trained);
+    if (!difference.empty()) throw DataError(source, difference);
+  }
 }
 
 nlohmann::json TrainedGrid::to_json() const {
@@ -76,30 +104,28 @@ WeatherModelSpec read_weather_model_spec(config::Section& root, const TrainedGri
   return s;
 }
 
-LoadedWeatherModel load_weather_model(const std::string& checkpoint) {
-  const io::CheckpointMeta meta = io::read_checkpoint_meta(checkpoint);
-  if (meta.architecture != kArchitecture)
-    throw CheckpointError(checkpoint, "holds a '" + meta.architecture + "' model, not a weather forecast model");
+LoadedWeatherModel load_weather_model(const std::string& checkpoint, Device device) {
   LoadedWeatherModel loaded;
-  try {
-    loaded.grid = TrainedGrid::from_json(nlohmann::json::parse(meta.attributes.at("grid")));
-    loaded.normalization = ChannelNormalization::from_json(nlohmann::json::parse(meta.attributes.at("normalization")));
-    loaded.climatology = Climatology::from_json(nlohmann::json::parse(meta.attributes.at("climatology")));
-  } catch (const std::exception&) {  // a missing attribute or malformed JSON
-    throw CheckpointError(checkpoint, "has no readable grid, normalization or climatology");
-  }
-  const size_t channels = loaded.grid.channels.size(), points = loaded.grid.latitudes.size() * loaded.grid.longitudes.size();
-  if (loaded.normalization.mean.size() != channels || loaded.normalization.stddev.size() != channels ||
-      loaded.climatology.values.size() != (loaded.climatology.hours.size() + 1) * channels * points)
-    throw CheckpointError(checkpoint, "normalization or climatology does not match the model's grid");
-  config::ConfigFile cfg = config::ConfigFile::parse(meta.config, checkpoint);
-  config::Section root = cfg.root();
-  loaded.spec = read_weather_model_spec(root, loaded.grid);
-  config::Section data = root.section("data");
-  loaded.test_period = {data.text("test_start", ""), data.text("test_end", "")};
-  loaded.model = std::make_unique<WeatherModel>(loaded.spec.model);
-  io::load_checkpoint(checkpoint, loaded.model->named_parameters(), "optimizer/");
-  loaded.model->set_training(false);
+  load_trained_model(checkpoint, kWeatherModel, device, [&](TrainedCheckpoint& c) -> nn::Module& {
+    try {
+      loaded.grid = TrainedGrid::from_json(c.json_attribute("grid"));
+      loaded.normalization = ChannelNormalization::from_json(c.json_attribute("normalization"));
+      loaded.climatology = Climatology::from_json(c.json_attribute("climatology"));
+    } catch (const nlohmann::json::exception&) {  // a field missing or of the wrong type
+      throw CheckpointError(checkpoint, "has no readable grid, normalization or climatology");
+    }
+    const size_t channels = loaded.grid.channels.size(),
+                 points = loaded.grid.latitudes.size() * loaded.grid.longitudes.size();
+    if (loaded.normalization.mean.size() != channels || loaded.normalization.stddev.size() != channels ||
+        loaded.climatology.values.size() != (loaded.climatology.hours.size() + 1) * channels * points)
+      throw CheckpointError(checkpoint, "normalization or climatology does not match the model's grid");
+    config::Section root = c.config();
+    loaded.spec = read_weather_model_spec(root, loaded.grid);
+    config::Section data = root.section("data");
+    loaded.test_period = {data.text("test_start", ""), data.text("test_end", "")};
+    loaded.model = std::make_unique<WeatherModel>(loaded.spec.model);
+    return *loaded.model;
+  });
   return loaded;
 }
 

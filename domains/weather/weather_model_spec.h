@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config/config.h"
+#include "core/task/trained_model.h"
 #include "domains/weather/field_dataset.h"
 #include "domains/weather/field_statistics.h"
 #include "domains/weather/time_period.h"
@@ -15,6 +16,7 @@
 namespace tessera::weather {
 
 constexpr const char* kArchitecture = "weather/forecast";
+inline const ModelKind kWeatherModel{kArchitecture, "a weather forecast model"};
 
 struct WeatherModelSpec {
   std::vector<double> lead_hours;  // the leads the model is trained on; longer ones are rollouts
@@ -44,6 +46,7 @@ struct LoadedWeatherModel {
   TimePeriod test_period;  // as the training config gave it
   std::unique_ptr<WeatherModel> model;
 };
-LoadedWeatherModel load_weather_model(const std::string& checkpoint);
+// The trained model of a checkpoint, in eval mode on `device`.
+LoadedWeatherModel load_weather_model(const std::string& checkpoint, Device device = Device::cpu());
 
 }  // namespace tessera::weather

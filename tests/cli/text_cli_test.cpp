@@ -762,6 +762,61 @@ TEST_F(TextCli, BadInputCheckpointOfAnotherDomain) {
       run_tessera("eval text --checkpoint " + quote(path("weather.h5")) + " --input " + quote(corpus())), expected);
 }
 
+TEST_F(TextCli, InfoVerifyRebuildsTheModelThroughItsDomain) {
+  const CommandResult r = run_tessera("info --verify --checkpoint " + quote(byte_model()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["domain"], "text");
+  EXPECT_EQ(j["verified"], true);
+}
+
+TEST_F(TextCli, BadInputInfoVerifyOfAnArchitectureNoDomainKnows) {
+  io::CheckpointMeta meta;
+  meta.architecture = "weather/forecaster";
+  io::save_checkpoint(path("unknown.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
+  const CommandResult plain = run_tessera("info --checkpoint " + quote(path("unknown.h5")));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_TRUE(nlohmann::json::parse(plain.out)["domain"].is_null()) << plain.out;
+  expect_one_line_error(run_tessera("info --verify --checkpoint " + quote(path("unknown.h5"))),
+                        "holds a 'weather/forecaster' model, which no domain of this build knows");
+}
+
+// Two runs into one run directory would mix their configs, checkpoints and metrics: the second
+// fails at once, naming the holder, while the first goes on.
+TEST_F(TextCli, BadInputSecondRunIntoALockedRunDir) {
+  const std::string run = path("locked-run");
+  const std::string args = "train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
+                           " --run-dir " + quote(run) + " --set training.max_steps=1000000 --no-carbon";
+  const CommandResult first = test_support::run_shell(std::string(TESSERA_BINARY) + " " + args + " > /dev/null 2>&1 & echo $!");
+  const std::string pid = first.out.substr(0, first.out.find('\n'));
+  ASSERT_FALSE(pid.empty()) << first.err;
+  for (int i = 0; i < 600 && !fs::exists(run + "/config.yaml"); ++i) ::usleep(100000);
+  const CommandResult second = run_tessera(args + " --resume");
+  const bool first_still_runs = ::kill(std::stoi(pid), 0) == 0;
+  ::kill(std::stoi(pid), SIGKILL);
+  expect_one_line_error(second, run + ": is in use by another run (pid " + pid + ")");
+  EXPECT_TRUE(first_still_runs);
+}
+
+// Outputs never replace what is not a regular file, and an unreadable stream is no corpus.
+TEST_F(TextCli, BadInputDevicesAsInputOrOutput) {
+  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(byte_model()) + " --input /dev/zero"),
+                        "/dev/zero: is not a regular file or a directory of files");
+  expect_one_line_error(train(path("dev-zero-run"), "--set data.path=/dev/zero"),
+                        "/dev/zero: is not a regular file or a directory of files");
+}
+
+// Numbers from users are hostile: NaN passes CLI11's ranges, and a negative seed would wrap.
+TEST_F(TextCli, BadInputNonFiniteOrNegativeFlags) {
+  const std::string ckpt = byte_model();
+  expect_one_line_error(generate(ckpt, "--temperature nan"), "--temperature: must be a finite number");
+  expect_one_line_error(generate(ckpt, "--top-p nan"), "--top-p: must be a finite number");
+  expect_one_line_error(generate(ckpt, "--seed -1"), "--seed");
+  expect_one_line_error(train(path("nan-minutes"), "--max-minutes nan"), "--max-minutes: must be a finite number");
+  expect_one_line_error(train(path("nan-intensity"), "--carbon-intensity nan"), "--carbon-intensity: must be a finite number");
+  expect_one_line_error(generate(ckpt, "--device cuda:99999999999"), "unknown device 'cuda:99999999999'");
+}
+
 TEST_F(TextCli, BadInputPromptLongerThanContext) {
   const std::string ckpt = trained("context-16", "--set model.context=16 --set training.max_steps=2");
   ASSERT_TRUE(fs::exists(ckpt));

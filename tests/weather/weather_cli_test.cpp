@@ -3,6 +3,7 @@
 // stderr, nothing on stdout and no output file.
 #include <gtest/gtest.h>
 #include <netcdf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,9 +83,12 @@ TEST_F(WeatherCli, EvalPrintsModelPersistenceAndClimatology) {
   const auto r = run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + input_ +
                              " --lead-hours 1,6 --json " + json_path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("persist"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("persistence"), std::string::npos) << r.err;  // the table, for people
   std::ifstream in(json_path);
   const nlohmann::json j = nlohmann::json::parse(in);
+  // One JSON line on stdout, the same scores as the --json file.
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out), j);
   EXPECT_EQ(j["initial_times"], 18);  // 2019-03-03 00:00 .. 17:00 reach +6 h within the test day
   ASSERT_EQ(j["scores"].size(), 6u);
   for (const auto& row : j["scores"]) {
@@ -116,6 +120,12 @@ TEST_P(WeatherCliBadInput, ExitsTwoWithOneLineAndNoOutput) {
   GridSpec other_grid = three_days();
   other_grid.longitudes = {0, 2, 4, 6, 8, 10, 12};
   write_grid_file(bad + "/other_grid.nc", other_grid);
+  GridSpec south_to_north = three_days();
+  south_to_north.latitudes = {48, 51, 54, 57, 60};
+  write_grid_file(bad + "/south_to_north.nc", south_to_north);
+  GridSpec four_latitudes = three_days();
+  four_latitudes.latitudes = {60, 57, 54, 51};
+  write_grid_file(bad + "/four_latitudes.nc", four_latitudes);
   GridSpec other_variable = three_days();
   other_variable.variable = "tas";
   write_grid_file(bad + "/tas.nc", other_variable);
@@ -173,7 +183,12 @@ INSTANTIATE_TEST_SUITE_P(
     Table, WeatherCliBadInput,
     ::testing::Values(
         BadCase{"MissingVariable", "--input {dir}/bad/tas.nc", "no variable 't2m' (has: tas)"},
-        BadCase{"NotTheTrainedGrid", "--input {dir}/bad/other_grid.nc", "differs from the 5 x 7 latitude/longitude grid"},
+        BadCase{"NotTheTrainedGrid", "--input {dir}/bad/other_grid.nc",
+                "longitude 0 is 0; the model was trained on -6 there (longitudes 0 .. 12 vs -6 .. 6)"},
+        BadCase{"ReversedLatitudes", "--input {dir}/bad/south_to_north.nc",
+                "its latitudes run 48 .. 60; the model was trained on 60 .. 48 (the reverse order)"},
+        BadCase{"FewerLatitudes", "--input {dir}/bad/four_latitudes.nc",
+                "has 4 latitudes (60 .. 51); the model was trained on 5 (60 .. 48)"},
         BadCase{"GridsDifferBetweenFiles", "--input {dir}/in.nc --input {dir}/bad/short_grid.nc", "grid differs from"},
         BadCase{"TruncatedFile", "--input {dir}/bad/half.nc", "truncated or corrupt NetCDF file"},
         BadCase{"NotNetcdf", "--input {dir}/bad/notes.nc", "not a NetCDF file"},
@@ -191,6 +206,28 @@ TEST_F(WeatherCli, PredictRefusesToOverwriteItsInput) {
   EXPECT_EQ(fs::file_size(input_), before);
 }
 
+// Both commands run a model, so both take --device, and an unusable one is refused before any work.
+TEST_F(WeatherCli, PredictAndEvalCheckTheirDeviceFirst) {
+  const std::string output = dir_ + "/device_forecast.nc";
+  for (const std::string& command : {"predict weather --output " + output, std::string("eval weather")}) {
+    const auto r = run_tessera(command + " --checkpoint " + checkpoint_ + " --input " + input_ + " --device cuda:7");
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(r.err.rfind("tessera: error: --device: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(output));
+  }
+}
+
+// `info` knows nothing of weather: the registry names the domain and rebuilds its model.
+TEST_F(WeatherCli, InfoVerifyRebuildsTheModelThroughItsDomain) {
+  const auto r = run_tessera("info --verify --checkpoint " + checkpoint_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["domain"], "weather");
+  EXPECT_EQ(j["verified"], true);
+}
+
 TEST_F(WeatherCli, EvalLeadsBeyondTheTestPeriodIsOneLine) {
   const auto r = run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + input_);  // 24 h in a one-day period
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -204,6 +241,103 @@ TEST_F(WeatherCli, PredictLeadNotMadeOfTrainedLeadsIsOneLine) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("is not a sum of the trained leads"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// ---- data safety (issue 12): outputs never destroy a file, hostile numbers are refused ----
+
+struct UnsafeCase {
+  std::string name;
+  std::string args;     // the whole command line; {dir}, {ckpt}, {in} expand
+  std::string message;  // expected in the one line on stderr
+};
+void PrintTo(const UnsafeCase& c, std::ostream* os) { *os << c.name; }
+
+class WeatherCliUnsafe : public WeatherCli, public ::testing::WithParamInterface<UnsafeCase> {};
+
+TEST_P(WeatherCliUnsafe, RefusedWithOneLineAndNothingChanged) {
+  const std::string safety = dir_ + "/safety";
+  fs::create_directories(safety + "/a_directory.nc");
+  if (!fs::exists(safety + "/fifo.nc")) ASSERT_EQ(::mkfifo((safety + "/fifo.nc").c_str(), 0644), 0);
+  const auto checkpoint_bytes = fs::file_size(checkpoint_), input_bytes = fs::file_size(input_);
+  std::string args = expand(GetParam().args, dir_);
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{ckpt}", checkpoint_}, {"{in}", input_}})
+    for (size_t at; (at = args.find(key)) != std::string::npos;) args.replace(at, key.size(), value);
+  const auto r = run_tessera(args);
+  EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(expand(GetParam().message, dir_)), std::string::npos) << r.err;
+  EXPECT_EQ(fs::file_size(checkpoint_), checkpoint_bytes);
+  EXPECT_EQ(fs::file_size(input_), input_bytes);
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  EXPECT_TRUE(fs::is_fifo(safety + "/fifo.nc"));
+  EXPECT_TRUE(fs::is_directory(safety + "/a_directory.nc"));
+}
+
+const std::string kPredict = "predict weather --checkpoint {ckpt} --input {in} ";
+const std::string kEval = "eval weather --checkpoint {ckpt} --input {in} --lead-hours 1 ";
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, WeatherCliUnsafe,
+    ::testing::Values(
+        UnsafeCase{"PredictOntoDevNull", kPredict + "--output /dev/null",
+                   "/dev/null: exists and is a character device; refusing to replace it"},
+        UnsafeCase{"PredictOntoFifo", kPredict + "--output {dir}/safety/fifo.nc", "exists and is a FIFO"},
+        UnsafeCase{"PredictOntoDirectory", kPredict + "--output {dir}/safety/a_directory.nc", "exists and is a directory"},
+        UnsafeCase{"PredictOntoCheckpoint", kPredict + "--output {ckpt}", "refusing to overwrite it"},
+        UnsafeCase{"PredictIntoMissingFolder", kPredict + "--output {dir}/nowhere/f.nc", "folder '{dir}/nowhere' does not exist"},
+        UnsafeCase{"PredictEmptyOutput", kPredict + "--output ''", "--output: is empty"},
+        UnsafeCase{"PredictNameTooLong", kPredict + "--output {dir}/safety/" + std::string(250, 'f') + ".nc",
+                   "file name is too long (253 bytes; at most 239)"},
+        UnsafeCase{"EvalJsonOntoCheckpoint", kEval + "--json {ckpt}", "refusing to overwrite it"},
+        UnsafeCase{"EvalJsonOntoInput", kEval + "--json {in}", "refusing to overwrite it"},
+        UnsafeCase{"EvalJsonOntoDevNull", kEval + "--json /dev/null", "exists and is a character device"},
+        UnsafeCase{"EvalJsonIntoMissingFolder", kEval + "--json {dir}/nowhere/s.json", "does not exist"},
+        UnsafeCase{"DemoOntoDevNull", "data weather-demo --days 1 --output /dev/null", "exists and is a character device"},
+        UnsafeCase{"DemoOntoFifo", "data weather-demo --days 1 --output {dir}/safety/fifo.nc", "exists and is a FIFO"},
+        UnsafeCase{"DemoSeedNegative", "data weather-demo --days 1 --seed -1 --output {dir}/safety/d.nc", "--seed"},
+        UnsafeCase{"StepHoursNan", kPredict + "--output {dir}/safety/n.nc --step-hours nan", "must be a finite number"},
+        UnsafeCase{"StepHoursHuge", kPredict + "--output {dir}/safety/h.nc --step-hours 1e15", "model steps"},
+        UnsafeCase{"LeadHoursNan", kEval + "--lead-hours nan", "must be a finite number"},
+        UnsafeCase{"LeadHoursNegative", kEval + "--lead-hours -6", "--lead-hours"},
+        UnsafeCase{"DeviceIndexOverflow", kEval + "--device cuda:99999999999", "unknown device 'cuda:99999999999'"},
+        UnsafeCase{"UnknownDomainCommand", "predict frob --output x", "'tessera predict frob' is not a command"},
+        UnsafeCase{"UnknownCommand", "frob", "'tessera frob' is not a command (tessera has: "}),
+    [](const ::testing::TestParamInfo<UnsafeCase>& info) { return info.param.name; });
+
+// A result that cannot be written (a full disk behind stdout) fails; it is not reported as done.
+TEST_F(WeatherCli, ResultOntoAFullDiskFails) {
+  // Grouped, so that run_shell's own redirection of the group leaves tessera's stdout on /dev/full.
+  const auto r = test_support::run_shell("{ " + std::string(TESSERA_BINARY) + " eval weather --checkpoint " + checkpoint_ +
+                                         " --input " + input_ + " --lead-hours 1 > /dev/full; }");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("tessera: error: stdout: cannot write the result"), std::string::npos) << r.err;
+}
+
+// An input without a time in the model's test period is scored whole, and when that fails too
+// the note about it does not come before the error: one line.
+TEST_F(WeatherCli, EvalOfAOneStepFileIsOneLine) {
+  GridSpec one = three_days();
+  one.times = {0};
+  const std::string file = dir_ + "/one_step.nc";
+  write_grid_file(file, one);
+  const auto r = run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + file + " --lead-hours 1");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// Leads of 1 .. K steps cost K model steps, not K^2 / 2: 4,000 steps from one initial time run
+// well inside the test's time limit, and each lead continues the one before.
+TEST_F(WeatherCli, LongRolloutIsLinear) {
+  GridSpec one = three_days();
+  one.times = {0};
+  const std::string file = dir_ + "/one_init.nc", out = dir_ + "/long.nc";
+  write_grid_file(file, one);
+  const auto r = run_tessera("predict weather --checkpoint " + checkpoint_ + " --input " + file + " --output " + out +
+                             " --steps 4000");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["lead_hours"].size(), 4000u);
 }
 
 }  // namespace

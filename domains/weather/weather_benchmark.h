@@ -2,36 +2,24 @@
 // A weather model scored beside the two WeatherBench baselines on the same forecasts:
 // persistence (the initial field, unchanged) and climatology (the training split's mean field for
 // the valid time's hour of day, stored in the checkpoint). The climatology is also the reference
-// for the anomalies of ACC, for all three systems.
-#include <nlohmann/json.hpp>
+// for the anomalies of ACC, for all three systems. The metrics are eval/'s.
 #include <string>
 #include <vector>
 
 #include "domains/weather/weather_model_spec.h"
-#include "eval/field_metrics.h"
+#include "eval/forecast_scores.h"
 
-namespace tessera::eval {
-
-struct WeatherScoreRow {
-  std::string system;   // model | persistence | climatology
-  std::string channel;
-  double lead_hours = 0;
-  FieldScore score;
-};
+namespace tessera::weather {
 
 struct WeatherBenchmark {
   std::vector<int64_t> init_times;  // indices into the data, shared by every row
-  std::vector<WeatherScoreRow> rows;
+  eval::ForecastScores scores;      // systems: model, persistence, climatology
 };
 
 // Initial times are those of `times` from which every lead's valid time is also in `times`.
 // Throws DataError naming `source` when there is none.
-WeatherBenchmark benchmark_weather(const weather::LoadedWeatherModel& model, const weather::FieldDataset& data,
+WeatherBenchmark benchmark_weather(const LoadedWeatherModel& model, const FieldDataset& data,
                                    const std::vector<int64_t>& times, const std::vector<double>& lead_hours,
                                    const std::string& source);
 
-// A fixed-width table: one line per channel and lead, RMSE, bias and ACC of each system.
-std::string format_weather_table(const WeatherBenchmark& benchmark);
-nlohmann::ordered_json weather_benchmark_json(const WeatherBenchmark& benchmark);
-
-}  // namespace tessera::eval
+}  // namespace tessera::weather

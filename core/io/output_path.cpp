@@ -1,0 +1,56 @@
+#include "core/io/output_path.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+
+#include "core/util/error.h"
+
+namespace tessera::io {
+namespace fs = std::filesystem;
+namespace {
+
+// Room for ".tmp-" and a process id after the name (atomic_file.cpp).
+constexpr size_t kTemporarySuffix = 16;
+
+std::string kind_of(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a directory";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
+
+void check_replaceable(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    throw InputError(path, "exists and is " + kind_of(status.type()) + "; refusing to replace it with an output");
+  const std::string name = fs::path(path).filename().string();
+  if (name.size() + kTemporarySuffix > NAME_MAX)
+    throw InputError(path, "file name is too long (" + std::to_string(name.size()) + " bytes; at most " +
+                               std::to_string(NAME_MAX - kTemporarySuffix) + ")");
+}
+
+void check_output_path(const std::string& path, const std::string& flag, const std::vector<std::string>& inputs) {
+  if (path.empty()) throw InputError(flag, "is empty; give a file path");
+  check_replaceable(path);
+  const fs::path parent = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec))
+    throw InputError(path, "folder '" + parent.string() + "' does not exist");
+  if (::access(parent.c_str(), W_OK) != 0) throw InputError(path, "folder '" + parent.string() + "' is not writable");
+  for (const std::string& input : inputs) {
+    if (input.empty() || !fs::exists(path, ec) || !fs::exists(input, ec)) continue;
+    if (fs::equivalent(path, input, ec))
+      throw InputError(path, "is an input file (" + input + "); refusing to overwrite it");
+  }
+}
+
+}  // namespace tessera::io

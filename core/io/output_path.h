@@ -1,0 +1,20 @@
+#pragma once
+// The one check every command runs on each of its output paths before any work starts, so that no
+// command destroys a file: an output is never one of the command's inputs (checkpoint, data,
+// config), never replaces anything but a regular file (not a device, FIFO, socket or directory),
+// and lands in a folder that exists and is writable, under a name short enough for its temporary
+// sibling (atomic_file.h).
+#include <string>
+#include <vector>
+
+namespace tessera::io {
+
+// InputError naming the path (or `flag` when the path is empty) when `path` cannot take an output
+// of a command that reads `inputs`.
+void check_output_path(const std::string& path, const std::string& flag, const std::vector<std::string>& inputs);
+
+// The part of the check that write_atomically repeats at the moment of writing: the path is a
+// regular file or absent, and its name leaves room for the temporary suffix.
+void check_replaceable(const std::string& path);
+
+}  // namespace tessera::io

@@ -1,0 +1,31 @@
+# The layers below the domains, and the CLI, never name a domain: adding one is a folder plus one
+# entry in TESSERA_DOMAINS. Fails naming file:line for code (comments aside) in cli/, core/ or
+# training/ that includes a domain's header, uses its namespace, or spells its name in a string.
+# cmake -DSOURCE_DIR=<repo> -DDOMAINS="text;weather" [-DFOLDERS="cli;core;training"] -P check_domain_free.cmake
+if(NOT FOLDERS)
+  set(FOLDERS cli core training)
+endif()
+set(found "")
+foreach(folder IN LISTS FOLDERS)
+  file(GLOB_RECURSE sources "${SOURCE_DIR}/${folder}/*.h" "${SOURCE_DIR}/${folder}/*.cpp" "${SOURCE_DIR}/${folder}/*.cu"
+       "${SOURCE_DIR}/${folder}/*.cuh" "${SOURCE_DIR}/${folder}/CMakeLists.txt")
+  foreach(source IN LISTS sources)
+    file(STRINGS "${source}" lines)
+    set(number 0)
+    foreach(line IN LISTS lines)
+      math(EXPR number "${number} + 1")
+      string(REGEX REPLACE "//.*$" "" code "${line}")
+      string(REGEX REPLACE "^[ \t]*#[^i].*$" "" code "${code}")  # CMake comments (not #include)
+      foreach(domain IN LISTS DOMAINS)
+        if(code MATCHES "domains/${domain}[/\"]|[^A-Za-z0-9_]${domain}::|\"${domain}[ /\"]|configs/${domain}/|tessera_${domain}[^A-Za-z0-9_]")
+          file(RELATIVE_PATH where "${SOURCE_DIR}" "${source}")
+          string(APPEND found "${where}:${number}: names the ${domain} domain: ${line}\n")
+        endif()
+      endforeach()
+    endforeach()
+  endforeach()
+endforeach()
+if(found)
+  message(FATAL_ERROR "code below the domains names a domain:\n${found}")
+endif()
+message(STATUS "cli/, core/ and training/ name no domain (${DOMAINS})")

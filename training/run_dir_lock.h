@@ -1,0 +1,23 @@
+#pragma once
+// A run directory belongs to one run at a time: two runs writing into it would mix their
+// configs, checkpoints and metrics, and a later --resume would continue the wrong weights. The
+// lock is an advisory flock on <run_dir>/.lock, held for the life of this object and released by
+// the kernel even when the process is killed, so a crashed run never leaves a stale lock.
+#include <string>
+
+namespace tessera::training {
+
+class RunDirLock {
+ public:
+  // Creates the run directory if needed and takes its lock; InputError naming the directory (and
+  // the holder's process id) when another run holds it, or when the path is not a directory.
+  explicit RunDirLock(const std::string& run_dir);
+  ~RunDirLock();
+  RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace tessera::training
