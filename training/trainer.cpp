@@ -84,6 +84,12 @@ TrainerConfig TrainerConfig::read(config::Section s) {
   c.grad_accumulation = s.integer("grad_accumulation", c.grad_accumulation, 1);
   c.lr = s.number("lr", c.lr, 0.0, 10.0);
   c.min_lr = s.number("min_lr", c.min_lr, 0.0, 10.0);
+  // The cosine schedule decays from lr to min_lr; a higher floor would turn the decay into a climb.
+  if (c.min_lr > c.lr) {
+    std::ostringstream what;
+    what << "must not exceed training.lr (" << c.lr << "), got " << c.min_lr;
+    s.fail("min_lr", what.str());
+  }
   c.warmup_steps = s.integer("warmup_steps", c.warmup_steps, 0);
   c.weight_decay = s.number("weight_decay", c.weight_decay, 0.0, 1.0);
   c.beta1 = s.number("beta1", c.beta1, 0.0, 0.999999);

@@ -3,10 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
-#include "core/util/error.h"
+#include "core/config/config_error.h"
+#include "core/config/config_override.h"
+#include "core/config/strict_yaml.h"
 
 namespace tessera::config {
 namespace {
@@ -34,7 +37,7 @@ std::string shortest_text(double v) {
 Section::Section(YAML::Node node, std::string prefix, std::string file)
     : node_(std::move(node)), prefix_(std::move(prefix)), file_(std::move(file)) {}
 
-void Section::fail(const std::string& key, const std::string& what) const { throw ConfigError(file_, path(key) + ": " + what); }
+void Section::fail(const std::string& key, const std::string& what) const { config_error(file_, path(key) + ": " + what); }
 
 YAML::Node Section::scalar(const std::string& key, const std::string& expected) {
   known_.insert(key);
@@ -160,55 +163,26 @@ void Section::finish() const {
     if (known_.count(key)) continue;
     std::string allowed;
     for (const auto& k : known_) allowed += (allowed.empty() ? "" : ", ") + k;
-    throw ConfigError(file_, "unknown key '" + path(key) + "' (allowed here: " + allowed + ")");
+    config_error(file_, "unknown key '" + path(key) + "' (allowed here: " + allowed + ")");
   }
 }
 
 ConfigFile ConfigFile::parse(const std::string& yaml_text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(source, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  YAML::Node root = parse_strict_yaml(yaml_text, {source, "", ""});
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) throw ConfigError(source, "the config must be a mapping of keys");
+  if (!root.IsMap()) config_error(source, "the config must be a mapping of keys");
   return ConfigFile(root, source);
 }
 
 ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::string>& overrides) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw ConfigError(path, "no such config file");
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) throw ConfigError(path, "the config must be a mapping of keys");
-  for (const std::string& o : overrides) {
-    const size_t eq = o.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError(path, "--set expects key=value, got '" + o + "'");
-    std::vector<std::string> keys;
-    std::stringstream ss(o.substr(0, eq));
-    for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
-    // yaml-cpp nodes are handles: walking with reassignment would rebind, so recurse instead.
-    std::function<void(YAML::Node, size_t)> assign = [&](YAML::Node node, size_t i) {
-      if (i + 1 == keys.size()) {
-        node[keys[i]] = YAML::Load(o.substr(eq + 1));
-        return;
-      }
-      if (!node[keys[i]].IsMap()) node[keys[i]] = YAML::Node(YAML::NodeType::Map);
-      assign(node[keys[i]], i + 1);
-    };
-    try {
-      assign(root, 0);
-    } catch (const YAML::Exception& e) {
-      throw ConfigError(path, "--set " + o + ": " + e.msg);
-    }
-  }
-  return ConfigFile(root, path);
+  if (!std::filesystem::is_regular_file(path, ec)) config_error(path, "no such config file");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in.is_open() || in.bad()) config_error(path, "cannot read the config file");
+  ConfigFile file = parse(text, path);
+  for (const std::string& o : overrides) apply_override(file.root_, o, path);
+  return file;
 }
 
 std::string ConfigFile::effective_yaml() const {

@@ -52,7 +52,8 @@ class Section {
 
 class ConfigFile {
  public:
-  // Reads a YAML file and applies overrides "a.b.c=value" (values parsed as YAML scalars).
+  // Reads a YAML file strictly (core/config/strict_yaml.h) and applies --set overrides
+  // "a.b.c=value" (core/config/config_override.h).
   static ConfigFile load(const std::string& path, const std::vector<std::string>& overrides = {});
   static ConfigFile parse(const std::string& yaml_text, const std::string& source);
 

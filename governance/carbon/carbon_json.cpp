@@ -143,8 +143,11 @@ std::vector<CarbonRun> read_carbon_json(const std::string& path) {
       throw InputError(path, "has carbon report version " + j.at("version").dump() + "; this tessera reads version " +
                                  std::to_string(kFormatVersion));
     for (const auto& r : j.at("runs")) runs.push_back(run_from(r));
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path, std::string("unreadable carbon report: ") + e.what());
+  } catch (const nlohmann::json::parse_error& e) {
+    // The library's own text ("[json.exception.parse_error.101] ...") means nothing to users.
+    throw InputError(path, "unreadable carbon report: not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {
+    throw InputError(path, "unreadable carbon report: a field is missing or has the wrong type");
   }
   return runs;
 }

@@ -688,7 +688,7 @@ TEST_F(TextCli, BadInputMissingDataPath) {
 }
 
 TEST_F(TextCli, BadInputDataPathNotGiven) {
-  expect_train_error("bad-no-data-path", "--set data.path=", "data.path: is required");
+  expect_train_error("bad-no-data-path", "--set data.path=", "data.path: has no value in --set 'data.path='");
 }
 
 TEST_F(TextCli, BadInputCorpusShorterThanContext) {
