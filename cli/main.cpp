@@ -4,26 +4,13 @@
 
 #include "cli/commands.h"
 #include "core/util/error.h"
+#include "core/util/one_line.h"
 
 namespace {
 
-// A message is one line whatever it quotes: a newline or other control character from a file
-// name or a --set value is printed escaped.
-std::string one_line(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
-    else out += ch;
-  }
-  return out;
-}
-
 int fail(const std::string& message, int code) {
-  std::cerr << "tessera: error: " << one_line(message) << "\n";
+  // A message is one line whatever it quotes (a file name, a --set value).
+  std::cerr << "tessera: error: " << tessera::one_line(message) << "\n";
   return code;
 }
 
