@@ -94,6 +94,7 @@ void CarbonScope::finish() {
 std::unique_ptr<CarbonScope> start_carbon(const CarbonSettings& settings, const std::string& command,
                                           const std::string& run_dir, const std::string& base_phase) {
   if (!settings.enabled) return nullptr;
+  if (dist::world().is_root()) carbon::check_carbon_reports(run_dir);
   return std::make_unique<CarbonScope>(settings, command, run_dir, base_phase);
 }
 

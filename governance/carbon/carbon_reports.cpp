@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/io/atomic_file.h"
+#include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "governance/carbon/carbon_json.h"
 #include "governance/carbon/emissions_csv.h"
@@ -119,6 +120,13 @@ void write_carbon_reports(const std::string& dir, const std::vector<CarbonRun>& 
   write_text(fs::path(dir) / "emissions.csv", emissions_csv(runs));
   write_text(fs::path(dir) / "carbon.md", carbon_markdown(runs));
   write_text(fs::path(dir) / "carbon.html", carbon_html(runs));
+}
+
+void check_carbon_reports(const std::string& dir) {
+  const fs::path json = fs::path(dir) / "carbon.json";
+  if (fs::exists(json)) read_carbon_json(json.string());
+  for (const char* name : {"carbon.json", "carbon.md", "carbon.html", "emissions.csv"})
+    io::check_replaceable((fs::path(dir) / name).string());
 }
 
 void record_carbon_run(const std::string& dir, const CarbonRun& run) {
