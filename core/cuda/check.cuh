@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/tensor/device.h"
+#include "core/device/device.h"
 #include "core/util/error.h"
 
 namespace tessera::cuda {

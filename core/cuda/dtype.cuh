@@ -7,7 +7,7 @@
 #include <string>
 #include <type_traits>
 
-#include "core/tensor/dtype.h"
+#include "core/device/dtype.h"
 #include "core/util/error.h"
 
 namespace tessera::cuda {

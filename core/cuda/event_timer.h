@@ -2,7 +2,7 @@
 // Device-side timing for benchmarks, without CUDA headers.
 #include <functional>
 
-#include "core/tensor/device.h"
+#include "core/device/device.h"
 
 namespace tessera::cuda {
 

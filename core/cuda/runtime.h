@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <string>
 
-#include "core/tensor/device.h"
-#include "core/tensor/storage.h"
+#include "core/device/allocator.h"
+#include "core/device/device.h"
 
 namespace tessera::cuda {
 

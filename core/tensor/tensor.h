@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "core/device/device.h"
+#include "core/device/dtype.h"
 #include "core/tensor/bf16.h"
-#include "core/tensor/device.h"
-#include "core/tensor/dtype.h"
 #include "core/tensor/storage.h"
 
 namespace tessera {

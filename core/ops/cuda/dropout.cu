@@ -1,8 +1,8 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
-#include "core/cuda/strided.cuh"
 #include "core/ops/cuda/dropout.h"
+#include "core/tensor/cuda/strided.cuh"
 #include "core/util/rng.h"
 
 namespace tessera::cuda {

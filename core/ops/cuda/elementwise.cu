@@ -1,9 +1,9 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
-#include "core/cuda/strided.cuh"
 #include "core/ops/broadcast.h"
 #include "core/ops/cuda/elementwise.h"
+#include "core/tensor/cuda/strided.cuh"
 
 namespace tessera::cuda {
 namespace {

@@ -6,8 +6,8 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
-#include "core/cuda/strided.cuh"
 #include "core/ops/cuda/embedding.h"
+#include "core/tensor/cuda/strided.cuh"
 
 namespace tessera::cuda {
 namespace {

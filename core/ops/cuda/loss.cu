@@ -2,9 +2,9 @@
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
 #include "core/cuda/reduce.cuh"
-#include "core/cuda/strided.cuh"
 #include "core/ops/cuda/loss.h"
 #include "core/ops/cuda/softmax_rows.cuh"
+#include "core/tensor/cuda/strided.cuh"
 
 namespace tessera::cuda {
 namespace {

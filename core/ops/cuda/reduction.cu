@@ -5,8 +5,8 @@
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
 #include "core/cuda/reduce.cuh"
-#include "core/cuda/strided.cuh"
 #include "core/ops/cuda/reduction.h"
+#include "core/tensor/cuda/strided.cuh"
 
 namespace tessera::cuda {
 namespace {

@@ -5,7 +5,7 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
-#include "core/cuda/strided.cuh"
+#include "core/tensor/cuda/strided.cuh"
 #include "core/tensor/cuda/tensor_kernels.h"
 
 namespace tessera::cuda {

@@ -1,4 +1,4 @@
-#include "core/tensor/dtype.h"
+#include "core/device/dtype.h"
 
 #include "core/util/error.h"
 
