@@ -2,7 +2,9 @@
 // core/ops/ops.h, with its interesting variants, is one row of a table: how to build its inputs,
 // how to apply it, and an independent reference written as naive loops in double precision.
 // The harness checks every row the same way: the forward pass in f32 and in f64 against the
-// reference, and the backward pass in f64 against central finite differences.
+// reference, and the backward pass in f64 against central finite differences. Rows too large
+// for finite differences, sized to cross the kernels' work splits, form a second, forward-only
+// table.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -855,6 +857,98 @@ const std::vector<OpCase>& op_table() {
   return table;
 }
 
+// ---- the large table: forward only ----
+// Rows sized past the points where kernels split their work, so that a split that drops or
+// repeats work (a chunk end off by one, a partial sum lost, a grid-stride loop that skips rows)
+// shows against the reference. Each row's comment names the split it crosses:
+//   CPU, core/ops/*.cpp and cpu/*.h: the thresholds above which a loop goes parallel (OpenMP).
+//   CUDA, core/cuda/launch.cuh and reduce.cuh, core/ops/cuda/*.cu: blocks of 256 threads
+//   (kThreads), row kernels whose block loops along a row wider than its threads and whose grid
+//   of at most 65535 * 8 blocks loops over more rows, per-output sums split every 32,768 terms,
+//   and the flash-attention tiles.
+// Not crossed: the element-wise grid cap (65535 * 8 blocks of 256 threads, 134M elements), too
+// large for a test that stays fast. Central differences over this many elements would take
+// minutes, so these rows run forward only; the table above checks the same kernels' gradients.
+
+std::vector<OpCase> build_large_table() {
+  using ops::Activation;
+  std::vector<OpCase> rows;
+  // element-wise: 40,000 elements, past the 32,768 above which the CPU loops go parallel; 157 CUDA blocks
+  rows.push_back(binary_case("add_broadcast_past_cpu_chunk", false, {40, 1000}, {1000}, {40, 1000}));
+  rows.push_back(binary_case("mul_same_shape_past_cpu_chunk", true, {200, 200}, {200, 200}, {200, 200}));
+  rows.push_back(unary_case("scale_past_cpu_chunk", {40000}, uniform_in(-1, 1),
+                            [](const Tensor& x) { return ops::scale(x, 0.5); }, [](double x) { return 0.5 * x; }));
+  rows.push_back(activation_case("gelu_tanh_past_cpu_chunk", Activation::gelu_tanh,
+                                 [](const Tensor& x) { return ops::gelu(x, true); }, {200, 200}));
+  rows.push_back(activation_case("silu_past_cpu_chunk", Activation::silu, [](const Tensor& x) { return ops::silu(x); },
+                                 {200, 200}));
+  // the CUDA strided copy: 235 blocks (the CPU copies rows without threads)
+  rows.push_back({"transpose_past_cuda_block", {2, 150, 200}, [](InputMaker& m) { return Tensors{m.uniform({2, 200, 150})}; },
+                  [](const Tensors& t) { return ops::contiguous(ops::transpose(t[0], 1, 2)); },
+                  [](const Vecs& v) { return transpose_ref(v[0], {2, 200, 150}, 1, 2); }});
+
+  // reductions: CPU threads over the 3 outputs (120,000 > 65,536 elements); CUDA cuts each
+  // output's 40,000 terms into 2 splits of 32,768 and adds the partial sums in a second pass
+  rows.push_back(reduce_case("sum_dim_past_cpu_and_cuda_splits", false, {3, 40000}, 1));
+  // CUDA: one output in 4 splits (the CPU sums a single output on one thread)
+  rows.push_back(reduce_case("mean_all_past_cuda_splits", true, {100000}, std::nullopt));
+
+  // matrix products: m n k = 2,129,920 >= 2^21, where the CPU stops giving each batch to a thread and
+  // threads each GEMM instead
+  rows.push_back(matmul_case("matmul_batched_past_cpu_batch_split", {{2, 128, 128}, {2, 128, 130}}));
+  // CPU: 300 rows > 65,536 / 256, the grain of the bias fill, and 76,800 activations > 32,768;
+  // CUDA bf16: 256 outputs (a multiple of 8) take cuBLASLt's fused bias + GELU epilogue
+  rows.push_back(linear_case("linear_bias_gelu_tanh_past_cpu_chunk", true, Activation::gelu_tanh, 0, {300, 32}, 256));
+
+  // row kernels, wide rows: CPU 39,000 elements > 32,768; CUDA 300 columns > 256 threads per row
+  rows.push_back(softmax_case("softmax_wide_rows", {130, 300}, uniform_in(-3, 3)));
+  // CPU: 70 rows > 16,384 / 300, the rows per thread; CUDA: 300 columns > 256 threads
+  rows.push_back(norm_case("layernorm_wide_rows", {70, 300}, true, uniform_in(-1, 1)));
+  // CPU: 20,000 logits > 16,384; CUDA: a vocabulary of 1,000 > 512 threads per row
+  Vec wide_targets(20);
+  for (int64_t r = 0; r < 20; ++r) wide_targets[r] = static_cast<double>(r * 37 % 1000);
+  rows.push_back(cross_entropy_case("cross_entropy_wide_vocab", {20, 1000}, uniform_in(-3, 3), wide_targets));
+
+  // row kernels, many rows: 524,300 rows > the CUDA grid of 65535 * 8 = 524,280 blocks, one row each,
+  // so the last rows come round the grid-stride loop
+  constexpr int64_t kManyRows = 524300;
+  rows.push_back(softmax_case("softmax_rows_past_cuda_row_grid", {kManyRows, 2}, uniform_in(-3, 3)));
+  rows.push_back(norm_case("rmsnorm_rows_past_cuda_row_grid", {kManyRows, 2}, false, uniform_in(-1, 1)));
+  Vec many_targets(kManyRows);
+  for (int64_t r = 0; r < kManyRows; ++r) many_targets[r] = r % 7 == 0 ? -100 : static_cast<double>(r % 2);
+  rows.push_back(cross_entropy_case("cross_entropy_rows_past_cuda_row_grid", {kManyRows, 2}, uniform_in(-3, 3),
+                                    std::move(many_targets)));
+  // CUDA: 300,000 terms > the fixed grid of 1024 blocks of 256 threads
+  rows.push_back(mse_case("mse_past_cuda_grid", {300000}, std::nullopt));
+
+  // gathers and position embedding: CPU 76,800 > 65,536 gathered values
+  Vec indices(1200);
+  for (int64_t i = 0; i < 1200; ++i) indices[i] = static_cast<double>(i * 7 % 50);
+  rows.push_back(embedding_case("embedding_past_cpu_chunk", {50, 64}, {2, 600}, indices));
+  // CPU: 40,960 elements > 32,768
+  Vec positions(80);
+  for (int64_t t = 0; t < 80; ++t) positions[t] = static_cast<double>(t * 3);
+  rows.push_back(rope_case("rope_past_cpu_chunk", {2, 80, 4, 64}, false, positions, 10000.0));
+  rows.push_back(dropout_case("dropout_past_cpu_chunk", {200, 200}, 0.3, 99, 5));
+
+  // CPU: causal query blocks of max(32, 130 / 4) = 33 rows; CUDA: 9 tiles of 16 query rows and 5
+  // of 32 keys, the last ones partial; bf16 with head dimension 64: the tensor-core kernels' 64-row tiles
+  rows.push_back(attention_case("attention_causal_past_query_and_key_tiles", [](AttnCase& c) {
+    c.B = 1;
+    c.Tq = c.Tk = 130;
+    c.Dh = 64;
+    c.causal = true;
+    c.key_padding = true;
+    c.bias_batch = 1;
+  }));
+  return rows;
+}
+
+const std::vector<OpCase>& large_op_table() {
+  static const std::vector<OpCase> table = build_large_table();
+  return table;
+}
+
 // ---- the harness ----
 
 Vecs values_of(const Tensors& ts) {
@@ -948,6 +1042,12 @@ class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
   }
 };
 
+// The large table's rows: forward only.
+class OpTableLarge : public OpTable {
+ protected:
+  const std::vector<OpCase>& table() const override { return large_op_table(); }
+};
+
 TEST_P(OpTable, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
 
 TEST_P(OpTable, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
@@ -984,6 +1084,18 @@ std::string row_test_name(const testing::TestParamInfo<OpTable::ParamType>& info
 INSTANTIATE_TEST_SUITE_P(Ops, OpTable,
                          testing::Combine(testing::ValuesIn(kBackends), testing::Range<size_t>(0, op_table().size())),
                          row_test_name<op_table>);
+
+TEST_P(OpTableLarge, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
+
+TEST_P(OpTableLarge, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
+
+#if TESSERA_OP_TABLE_CUDA
+TEST_P(OpTableLarge, ForwardBF16) { check_forward_bf16(); }
+#endif
+
+INSTANTIATE_TEST_SUITE_P(Ops, OpTableLarge,
+                         testing::Combine(testing::ValuesIn(kBackends), testing::Range<size_t>(0, large_op_table().size())),
+                         row_test_name<large_op_table>);
 
 #if !TESSERA_OP_TABLE_CUDA
 // ---- autograd plumbing ----
