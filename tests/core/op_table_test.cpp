@@ -16,6 +16,7 @@
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -27,6 +28,8 @@
 #include "core/ops/ops.h"
 #include "core/tensor/tensor.h"
 #include "core/util/rng.h"
+#include "tests/core/declared_functions.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -1098,6 +1101,39 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpTableLarge,
                          row_test_name<large_op_table>);
 
 #if !TESSERA_OP_TABLE_CUDA
+// ---- every op has a row ----
+
+std::set<std::string> ops_functions() {
+  return test_support::declared_functions(test_support::slurp(TESSERA_SOURCE_DIR "/core/ops/ops.h"));
+}
+
+// The function a row tests: the longest function name that the row's name equals or starts with,
+// followed by '_' ("add_layernorm_..." tests add_layernorm, not add); empty when none does.
+std::string function_of_row(const std::string& row, const std::set<std::string>& functions) {
+  std::string found;
+  for (const std::string& f : functions)
+    if ((row == f || row.rfind(f + "_", 0) == 0) && f.size() > found.size()) found = f;
+  return found;
+}
+
+TEST(OpTableCoverage, EveryFunctionOfOpsHeaderHasARow) {
+  const std::set<std::string> functions = ops_functions();
+  ASSERT_TRUE(functions.count("matmul") && functions.count("attention")) << "core/ops/ops.h was not read as expected";
+  std::set<std::string> covered;
+  for (const OpCase& row : op_table()) covered.insert(function_of_row(row.name, functions));
+  for (const std::string& f : functions)
+    EXPECT_TRUE(covered.count(f)) << "ops::" << f << " (core/ops/ops.h) has no row in the op table";
+}
+
+// What makes the coverage check mean something: a row's name says which op it tests.
+TEST(OpTableCoverage, EveryRowIsNamedAfterItsFunction) {
+  const std::set<std::string> functions = ops_functions();
+  for (const auto* table : {&op_table(), &large_op_table()})
+    for (const OpCase& row : *table)
+      EXPECT_FALSE(function_of_row(row.name, functions).empty())
+          << "row " << row.name << " does not start with the name of a function of core/ops/ops.h";
+}
+
 // ---- autograd plumbing ----
 
 Tensor leaf(const Vec& values) {
