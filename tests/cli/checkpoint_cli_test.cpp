@@ -3,33 +3,37 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "core/io/checkpoint.h"
-#include "tests/cli/run_command.h"
+#include "tests/support/checkpoint_tensors.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera {
 namespace {
 
 namespace fs = std::filesystem;
 using test_support::CommandResult;
+using test_support::one_line_error;
 using test_support::raw_tensors;
 using test_support::run_tessera;
 
 class CheckpointCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("tessera-ckpt-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    scratch_.emplace();
+    dir_ = scratch_->path();
     // A small corpus of our own, so the test needs nothing from the machine.
     std::ofstream corpus(dir_ / "corpus.txt");
     for (int i = 0; i < 400; ++i)
       corpus << "Line " << i << ": the quick brown fox jumps over the lazy dog " << (i * 7919 % 104729) << ".\n";
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { scratch_.reset(); }
 
   static std::string path(const std::string& name) { return (dir_ / name).string(); }
   // Trains the tiny benchmark model; extra flags select the steps, resume and save paths.
@@ -37,16 +41,10 @@ class CheckpointCli : public ::testing::Test {
     return run_tessera("bench gpt --config tiny --threads 2 --warmup 0 --infer-steps 1 --val-batches 1 --data " +
                        path("corpus.txt") + " " + flags);
   }
-  static void expect_one_line_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-  }
 
-  static fs::path dir_;
+  static inline std::optional<test_support::ScratchDir> scratch_;
+  static inline fs::path dir_;
 };
-fs::path CheckpointCli::dir_;
 
 TEST_F(CheckpointCli, ResumeInFreshProcessIsBitIdentical) {
   ASSERT_EQ(train("--train-steps 6 --save " + path("straight.h5")).exit_code, 0);
@@ -77,12 +75,12 @@ TEST_F(CheckpointCli, InfoDescribesCheckpoint) {
 }
 
 TEST_F(CheckpointCli, MissingFile) {
-  expect_one_line_error(run_tessera("info --checkpoint " + path("nowhere.h5")), "no such file");
-  expect_one_line_error(train("--train-steps 1 --resume " + path("nowhere.h5")), "no such file");
+  EXPECT_TRUE(one_line_error(run_tessera("info --checkpoint " + path("nowhere.h5")), 2, "no such file"));
+  EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("nowhere.h5")), 2, "no such file"));
 }
 
 TEST_F(CheckpointCli, NotHdf5) {
-  expect_one_line_error(run_tessera("info --checkpoint " + path("corpus.txt")), "not an HDF5 checkpoint");
+  EXPECT_TRUE(one_line_error(run_tessera("info --checkpoint " + path("corpus.txt")), 2, "not an HDF5 checkpoint"));
 }
 
 TEST_F(CheckpointCli, TruncatedFile) {
@@ -90,7 +88,7 @@ TEST_F(CheckpointCli, TruncatedFile) {
   fs::copy_file(path("whole.h5"), path("truncated.h5"), fs::copy_options::overwrite_existing);
   fs::resize_file(path("truncated.h5"), fs::file_size(path("whole.h5")) / 2);
   const CommandResult r = train("--train-steps 1 --resume " + path("truncated.h5") + " --save " + path("out.h5"));
-  expect_one_line_error(r, path("truncated.h5"));
+  EXPECT_TRUE(one_line_error(r, 2, path("truncated.h5")));
   EXPECT_FALSE(fs::exists(path("out.h5"))) << "no output may be written after a failed load";
 }
 
@@ -106,23 +104,23 @@ TEST_F(CheckpointCli, CorruptedTensorBytes) {
       f.put(static_cast<char>(0x5a ^ i));
     }
   }
-  expect_one_line_error(train("--train-steps 1 --resume " + path("corrupt.h5")), "checksum mismatch");
+  EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("corrupt.h5")), 2, "checksum mismatch"));
 }
 
 TEST_F(CheckpointCli, OtherArchitecture) {
   io::CheckpointMeta meta;
   meta.architecture = "weather/forecaster";
   io::save_checkpoint(path("weather.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
-  expect_one_line_error(train("--train-steps 1 --resume " + path("weather.h5")),
-                        "holds a 'weather/forecaster' model, expected 'bench/gpt-tiny'");
+  EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("weather.h5")), 2,
+                             "holds a 'weather/forecaster' model, expected 'bench/gpt-tiny'"));
 }
 
 TEST_F(CheckpointCli, SameArchitectureOtherShapes) {
   io::CheckpointMeta meta;
   meta.architecture = "bench/gpt-tiny";
   io::save_checkpoint(path("resized.h5"), {{"token_embedding/weight", Tensor::zeros({512, 128})}}, meta);
-  expect_one_line_error(train("--train-steps 1 --resume " + path("resized.h5")),
-                        "'token_embedding/weight' is [512,128] f32 in the file but [256,128] f32 in the model");
+  EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("resized.h5")), 2,
+                             "'token_embedding/weight' is [512,128] f32 in the file but [256,128] f32 in the model"));
 }
 
 }  // namespace

@@ -12,7 +12,9 @@
 #include <sstream>
 #include <string>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -20,13 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::CommandResult;
 using test_support::run_tessera;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 
 void write_file(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary | std::ios::trunc) << text; }
 
@@ -77,11 +73,7 @@ class ConfigSafety : public ::testing::Test {
 
   // Bad input: exit code 2, exactly one line on stderr holding `fragment`, nothing on stdout.
   static void expect_one_line_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected '" << fragment << "' in: " << r.err;
-    EXPECT_EQ(r.out, "");
+    EXPECT_TRUE(test_support::one_line_error(r, 2, fragment));
   }
 
   static fs::path dir_;

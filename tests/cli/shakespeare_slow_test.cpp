@@ -2,7 +2,6 @@
 // through the `tessera` executable on tiny Shakespeare must reach a validation loss clearly below
 // 2.0 nats per byte (a unigram model sits near 3.3). A few minutes on 2 cores.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
@@ -12,7 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera {
 namespace {
@@ -36,8 +36,8 @@ TEST(ShakespeareSlow, SmallByteModelLearnsShakespeare) {
     GTEST_SKIP() << "tiny Shakespeare not found at " << data.lexically_normal().string()
                  << " (the shared data folder next to the checkout); skipping the real-data training test";
 
-  const fs::path run = fs::temp_directory_path() / ("tessera-shakespeare-slow-" + std::to_string(::getpid()));
-  fs::remove_all(run);
+  const test_support::ScratchDir scratch;
+  const fs::path run = scratch / "run";
   const std::string config = std::string(TESSERA_SOURCE_DIR) + "/tests/configs/shakespeare-small.yaml";
   const auto start = std::chrono::steady_clock::now();
   const CommandResult r = run_tessera("train --config '" + config + "' --set data.path='" +
@@ -62,7 +62,6 @@ TEST(ShakespeareSlow, SmallByteModelLearnsShakespeare) {
   size_t plain = 0;
   for (unsigned char c : g.out) plain += std::isalpha(c) || c == ' ' || c == '\n' || c == ',' || c == '.' || c == '\'';
   EXPECT_GT(static_cast<double>(plain), 0.9 * static_cast<double>(g.out.size())) << g.out;
-  fs::remove_all(run);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -23,7 +24,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/io/checkpoint.h"
-#include "tests/cli/run_command.h"
+#include "tests/support/checkpoint_tensors.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -31,15 +36,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::CommandResult;
+using test_support::one_line_error;
 using test_support::raw_tensors;
 using test_support::run_tessera;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -174,14 +174,13 @@ int wait_for(pid_t pid, std::chrono::seconds timeout) {
 class TextCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("tessera-text-cli-test-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    scratch_.emplace();
+    dir_ = scratch_->path();
     const std::string text = english_like_text(40000);
     write_file(dir_ / "corpus.txt", text);
     write_file(dir_ / "sample.txt", text.substr(0, 8000));  // for the slower evaluations
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { scratch_.reset(); }
 
   static std::string path(const std::string& name) { return (dir_ / name).string(); }
   static std::string corpus() { return path("corpus.txt"); }
@@ -220,19 +219,11 @@ class TextCli : public ::testing::Test {
     return j.is_object() ? j : json::object();
   }
 
-  // Bad input: exit code 2, exactly one line on stderr naming the problem, nothing on stdout.
-  static void expect_one_line_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected '" << fragment << "' in: " << r.err;
-    EXPECT_EQ(r.out, "") << "a failed command must print nothing on stdout";
-  }
   // A training command that must fail on bad input without leaving a checkpoint behind.
   static void expect_train_error(const std::string& run_name, const std::string& flags, const std::string& fragment,
                                  const std::string& config = tiny_config()) {
     const std::string run = path(run_name);
-    expect_one_line_error(train(run, flags, config), fragment);
+    EXPECT_TRUE(one_line_error(train(run, flags, config), 2, fragment));
     EXPECT_FALSE(fs::exists(run + "/checkpoints/last.h5")) << "a failed run must leave no checkpoint";
   }
   // The tiny config with one piece of text replaced, written next to the corpus.
@@ -241,9 +232,9 @@ class TextCli : public ::testing::Test {
     return path(name);
   }
 
-  static fs::path dir_;
+  static inline std::optional<test_support::ScratchDir> scratch_;
+  static inline fs::path dir_;
 };
-fs::path TextCli::dir_;
 
 // ---- train: the run directory ----
 
@@ -488,8 +479,9 @@ TEST_F(TextCli, ResumeWithDifferentSetValueIsRefused) {
   const std::string last = trained("run-to-resume");
   ASSERT_TRUE(fs::exists(last));
   const std::string config_before = slurp(path("run-to-resume/config.yaml")), ckpt_before = slurp(last);
-  expect_one_line_error(train(path("run-to-resume"), "--resume --set training.lr=0.01"),
-                        path("run-to-resume/config.yaml") + ": the config differs from the one this run started with");
+  EXPECT_TRUE(one_line_error(
+      train(path("run-to-resume"), "--resume --set training.lr=0.01"), 2,
+      path("run-to-resume/config.yaml") + ": the config differs from the one this run started with"));
   EXPECT_EQ(slurp(path("run-to-resume/config.yaml")), config_before);
   EXPECT_TRUE(slurp(last) == ckpt_before) << "a refused resume must not touch the checkpoint";
 }
@@ -503,8 +495,8 @@ TEST_F(TextCli, TrainingIntoAnExistingRunIsRefused) {
   const std::string last = trained("existing-run");
   ASSERT_TRUE(fs::exists(last));
   const std::string metrics_before = slurp(path("existing-run/metrics.jsonl")), ckpt_before = slurp(last);
-  expect_one_line_error(train(path("existing-run")),
-                        path("existing-run") + ": already holds a run; pass --resume to continue it");
+  EXPECT_TRUE(one_line_error(train(path("existing-run")), 2,
+                             path("existing-run") + ": already holds a run; pass --resume to continue it"));
   EXPECT_EQ(slurp(path("existing-run/metrics.jsonl")), metrics_before) << "the old run's metrics must survive";
   EXPECT_TRUE(slurp(last) == ckpt_before) << "the old run's checkpoint must survive";
 }
@@ -519,7 +511,7 @@ TEST_F(TextCli, Bf16OnTheCpuIsRefused) {
 TEST_F(TextCli, AMissingDeviceIsRefused) {
   // cuda:64 is past the last device of any machine this runs on, GPU or not.
   expect_train_error("missing-device", "--device cuda:64", "--device: device cuda:64");
-  expect_one_line_error(generate(byte_model(), "--device cuda:64"), "--device: device cuda:64");
+  EXPECT_TRUE(one_line_error(generate(byte_model(), "--device cuda:64"), 2, "--device: device cuda:64"));
 }
 
 // ---- generate ----
@@ -664,8 +656,8 @@ TEST_F(TextCli, MaskedModelTrainsAndEvaluatesButDoesNotGenerate) {
   EXPECT_TRUE(std::isfinite(e["loss"].get<double>()));
   EXPECT_NEAR(e["perplexity"].get<double>() / std::exp(e["loss"].get<double>()), 1.0, 1e-9);
 
-  expect_one_line_error(generate(ckpt, "--prompt 'The' --max-tokens 5"),
-                        ckpt + ": holds a masked language model; generate needs a causal one");
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--prompt 'The' --max-tokens 5"), 2,
+                             ckpt + ": holds a masked language model; generate needs a causal one"));
 }
 
 // ---- bad input: train ----
@@ -757,9 +749,10 @@ TEST_F(TextCli, BadInputCheckpointOfAnotherDomain) {
   meta.architecture = "weather/forecaster";
   io::save_checkpoint(path("weather.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
   const std::string expected = path("weather.h5") + ": holds a 'weather/forecaster' model, not a text language model";
-  expect_one_line_error(generate(path("weather.h5"), "--prompt 'Rain' --max-tokens 5"), expected);
-  expect_one_line_error(
-      run_tessera("eval text --checkpoint " + quote(path("weather.h5")) + " --input " + quote(corpus())), expected);
+  EXPECT_TRUE(one_line_error(generate(path("weather.h5"), "--prompt 'Rain' --max-tokens 5"), 2, expected));
+  EXPECT_TRUE(one_line_error(
+      run_tessera("eval text --checkpoint " + quote(path("weather.h5")) + " --input " + quote(corpus())), 2,
+      expected));
 }
 
 TEST_F(TextCli, InfoVerifyRebuildsTheModelThroughItsDomain) {
@@ -777,8 +770,8 @@ TEST_F(TextCli, BadInputInfoVerifyOfAnArchitectureNoDomainKnows) {
   const CommandResult plain = run_tessera("info --checkpoint " + quote(path("unknown.h5")));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_TRUE(nlohmann::json::parse(plain.out)["domain"].is_null()) << plain.out;
-  expect_one_line_error(run_tessera("info --verify --checkpoint " + quote(path("unknown.h5"))),
-                        "holds a 'weather/forecaster' model, which no domain of this build knows");
+  EXPECT_TRUE(one_line_error(run_tessera("info --verify --checkpoint " + quote(path("unknown.h5"))), 2,
+                        "holds a 'weather/forecaster' model, which no domain of this build knows"));
 }
 
 // Two runs into one run directory would mix their configs, checkpoints and metrics: the second
@@ -794,52 +787,54 @@ TEST_F(TextCli, BadInputSecondRunIntoALockedRunDir) {
   const CommandResult second = run_tessera(args + " --resume");
   const bool first_still_runs = ::kill(std::stoi(pid), 0) == 0;
   ::kill(std::stoi(pid), SIGKILL);
-  expect_one_line_error(second, run + ": is in use by another run (pid " + pid + ")");
+  EXPECT_TRUE(one_line_error(second, 2, run + ": is in use by another run (pid " + pid + ")"));
   EXPECT_TRUE(first_still_runs);
 }
 
 // Outputs never replace what is not a regular file, and an unreadable stream is no corpus.
 TEST_F(TextCli, BadInputDevicesAsInputOrOutput) {
-  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(byte_model()) + " --input /dev/zero"),
-                        "/dev/zero: is not a regular file or a directory of files");
-  expect_one_line_error(train(path("dev-zero-run"), "--set data.path=/dev/zero"),
-                        "/dev/zero: is not a regular file or a directory of files");
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + quote(byte_model()) + " --input /dev/zero"), 2,
+                        "/dev/zero: is not a regular file or a directory of files"));
+  EXPECT_TRUE(one_line_error(train(path("dev-zero-run"), "--set data.path=/dev/zero"), 2,
+                        "/dev/zero: is not a regular file or a directory of files"));
 }
 
 // Numbers from users are hostile: NaN passes CLI11's ranges, and a negative seed would wrap.
 TEST_F(TextCli, BadInputNonFiniteOrNegativeFlags) {
   const std::string ckpt = byte_model();
-  expect_one_line_error(generate(ckpt, "--temperature nan"), "--temperature: must be a finite number");
-  expect_one_line_error(generate(ckpt, "--top-p nan"), "--top-p: must be a finite number");
-  expect_one_line_error(generate(ckpt, "--seed -1"), "--seed");
-  expect_one_line_error(train(path("nan-minutes"), "--max-minutes nan"), "--max-minutes: must be a finite number");
-  expect_one_line_error(train(path("nan-intensity"), "--carbon-intensity nan"), "--carbon-intensity: must be a finite number");
-  expect_one_line_error(generate(ckpt, "--device cuda:99999999999"), "unknown device 'cuda:99999999999'");
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--temperature nan"), 2, "--temperature: must be a finite number"));
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--top-p nan"), 2, "--top-p: must be a finite number"));
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--seed -1"), 2, "--seed"));
+  EXPECT_TRUE(one_line_error(train(path("nan-minutes"), "--max-minutes nan"), 2, "--max-minutes: must be a finite number"));
+  EXPECT_TRUE(one_line_error(train(path("nan-intensity"), "--carbon-intensity nan"), 2, "--carbon-intensity: must be a finite number"));
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--device cuda:99999999999"), 2, "unknown device 'cuda:99999999999'"));
 }
 
 TEST_F(TextCli, BadInputPromptLongerThanContext) {
   const std::string ckpt = trained("context-16", "--set model.context=16 --set training.max_steps=2");
   ASSERT_TRUE(fs::exists(ckpt));
-  expect_one_line_error(generate(ckpt, "--prompt " + std::string(100, 'x') + " --max-tokens 5"),
-                        "--prompt: the prompt is 100 tokens, longer than the model's context of 16");
+  EXPECT_TRUE(one_line_error(generate(ckpt, "--prompt " + std::string(100, 'x') + " --max-tokens 5"), 2,
+                             "--prompt: the prompt is 100 tokens, longer than the model's context of 16"));
 }
 
 TEST_F(TextCli, BadInputMissingCheckpoint) {
-  expect_one_line_error(generate(path("missing.h5"), "--prompt 'The'"), path("missing.h5") + ": no such file");
-  expect_one_line_error(
-      run_tessera("eval text --checkpoint " + quote(path("missing.h5")) + " --input " + quote(corpus())),
-      path("missing.h5") + ": no such file");
-  expect_one_line_error(run_tessera("generate --prompt 'The'"), "--checkpoint is required");
+  EXPECT_TRUE(one_line_error(generate(path("missing.h5"), "--prompt 'The'"), 2, path("missing.h5") + ": no such file"));
+  EXPECT_TRUE(one_line_error(
+      run_tessera("eval text --checkpoint " + quote(path("missing.h5")) + " --input " + quote(corpus())), 2,
+      path("missing.h5") + ": no such file"));
+  EXPECT_TRUE(one_line_error(run_tessera("generate --prompt 'The'"), 2, "--checkpoint is required"));
 }
 
 TEST_F(TextCli, BadInputEvalTextInput) {
   const std::string ckpt = byte_model();
-  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt)), "--input is required");
-  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("absent.txt"))),
-                        path("absent.txt") + ": no such file or directory");
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt)), 2, "--input is required"));
+  EXPECT_TRUE(one_line_error(
+      run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("absent.txt"))), 2,
+      path("absent.txt") + ": no such file or directory"));
   write_file(path("one-byte.txt"), "x");
-  expect_one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("one-byte.txt"))),
-                        path("one-byte.txt") + ": needs at least two tokens");
+  EXPECT_TRUE(one_line_error(
+      run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("one-byte.txt"))), 2,
+      path("one-byte.txt") + ": needs at least two tokens"));
 }
 
 }  // namespace

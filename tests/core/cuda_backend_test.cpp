@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
 #include "core/util/rng.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera {
 namespace {
@@ -95,7 +95,8 @@ TEST_F(CudaBackend, ModuleMovesParametersInPlace) {
 }
 
 TEST_F(CudaBackend, CheckpointsOfDeviceModelsHoldHostTensorsAndLoadOntoDevices) {
-  const std::string path = (std::filesystem::temp_directory_path() / "tessera_cuda_backend_test.h5").string();
+  const test_support::ScratchDir dir;
+  const std::string path = (dir / "linear.h5").string();
   RandomLinear saved(2);
   saved.to(kGpu);
   io::save_checkpoint(path, saved.named_parameters(), io::CheckpointMeta{"test/linear", "", 0, {}, {}});
@@ -103,7 +104,6 @@ TEST_F(CudaBackend, CheckpointsOfDeviceModelsHoldHostTensorsAndLoadOntoDevices) 
   on_device.to(kGpu);
   io::load_checkpoint(path, on_host.named_parameters());
   io::load_checkpoint(path, on_device.named_parameters());
-  std::filesystem::remove(path);
   EXPECT_EQ(on_host.weight.to_doubles(), saved.weight.to_doubles());
   EXPECT_EQ(on_device.weight.to_doubles(), saved.weight.to_doubles());
   EXPECT_EQ(on_device.weight.device(), kGpu);

@@ -2,7 +2,9 @@
 // core/ops/ops.h, with its interesting variants, is one row of a table: how to build its inputs,
 // how to apply it, and an independent reference written as naive loops in double precision.
 // The harness checks every row the same way: the forward pass in f32 and in f64 against the
-// reference, and the backward pass in f64 against central finite differences.
+// reference, and the backward pass in f64 against central finite differences. Rows too large
+// for finite differences, sized to cross the kernels' work splits, form a second, forward-only
+// table.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -25,6 +28,8 @@
 #include "core/ops/ops.h"
 #include "core/tensor/tensor.h"
 #include "core/util/rng.h"
+#include "tests/core/declared_functions.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -81,6 +86,13 @@ Vec uniform_values(Generator& rng, int64_t n, double lo, double hi) {
   return v;
 }
 
+// n values from lo to hi in equal steps, both ends included.
+Vec evenly(int64_t n, double lo, double hi) {
+  Vec v(n);
+  for (int64_t i = 0; i < n; ++i) v[i] = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
+  return v;
+}
+
 // Makes a row's inputs. Floating inputs take the dtype under test and values from a fixed-seed
 // counter-based generator, so the f32 and f64 runs see the same numbers up to rounding.
 class InputMaker {
@@ -90,6 +102,8 @@ class InputMaker {
   Tensor uniform(const Shape& shape, double lo = -1.0, double hi = 1.0) {
     return from_doubles(uniform_values(rng_, shape_numel(shape), lo, hi), shape, dtype_, backend_);
   }
+  // Floating values given exactly, in the dtype under test.
+  Tensor values(const Shape& shape, const Vec& v) const { return exact(shape, v, dtype_); }
   // Integer indices and u8 masks, given exactly.
   Tensor exact(const Shape& shape, const Vec& values, DType dtype) const {
     return from_doubles(values, shape, dtype, backend_);
@@ -208,6 +222,15 @@ Vec softmax_row_ref(const Vec& s) {
 
 Vec row_of(const Vec& x, int64_t r, int64_t n) { return Vec(x.begin() + r * n, x.begin() + (r + 1) * n); }
 
+// log(sum(exp(s))), shifted by the row's maximum so that it is finite for any finite scores.
+double logsumexp_ref(const Vec& s) {
+  double mx = -kInf;
+  for (double v : s) mx = std::max(mx, v);
+  double sum = 0;
+  for (double v : s) sum += std::exp(v - mx);
+  return mx + std::log(sum);
+}
+
 Vec softmax_ref(const Vec& x, int64_t n) {
   Vec y;
   for (int64_t r = 0; r < static_cast<int64_t>(x.size()) / n; ++r) {
@@ -233,6 +256,17 @@ Vec norm_ref(const Vec& x, const Vec& gamma, const Vec& beta, double eps, bool c
 }
 
 // ---- row families ----
+
+// Makes one floating input of the given shape.
+using MakeInput = std::function<Tensor(InputMaker&, const Shape&)>;
+
+MakeInput uniform_in(double lo, double hi) {
+  return [=](InputMaker& m, const Shape& shape) { return m.uniform(shape, lo, hi); };
+}
+
+MakeInput exactly(Vec values) {
+  return [values = std::move(values)](InputMaker& m, const Shape& shape) { return m.values(shape, values); };
+}
 
 // The fused residual add + LayerNorm (centered) or RMSNorm: both outputs, the sum then its
 // normalization, side by side along the last dimension, so one row checks both and their gradients.
@@ -260,9 +294,9 @@ OpCase add_norm_case(std::string name, bool centered) {
           }};
 }
 
-OpCase unary_case(std::string name, Shape shape, double range, std::function<Tensor(const Tensor&)> op,
+OpCase unary_case(std::string name, Shape shape, MakeInput x, std::function<Tensor(const Tensor&)> op,
                   std::function<double(double)> f) {
-  return {std::move(name), shape, [=](InputMaker& m) { return Tensors{m.uniform(shape, -range, range)}; },
+  return {std::move(name), shape, [=](InputMaker& m) { return Tensors{x(m, shape)}; },
           [=](const Tensors& t) { return op(t[0]); },
           [=](const Vecs& v) {
             Vec y = v[0];
@@ -271,8 +305,94 @@ OpCase unary_case(std::string name, Shape shape, double range, std::function<Ten
           }};
 }
 
-OpCase activation_case(std::string name, ops::Activation act, std::function<Tensor(const Tensor&)> op) {
-  return unary_case(std::move(name), {3, 7}, 3.0, std::move(op), [act](double x) { return activate_ref(act, x); });
+OpCase activation_case(std::string name, ops::Activation act, std::function<Tensor(const Tensor&)> op,
+                       Shape shape = {3, 7}, MakeInput x = uniform_in(-3, 3)) {
+  return unary_case(std::move(name), std::move(shape), std::move(x), std::move(op),
+                    [act](double v) { return activate_ref(act, v); });
+}
+
+// Inputs from -150 to 150 in steps of 15: exp(150) overflows f32 and exp(-150) underflows it, so
+// an op that exponentiates without care turns a finite value into inf or NaN here.
+MakeInput at_150() { return exactly(evenly(21, -150, 150)); }
+
+// [4, 6] logits at +-1000, where exp overflows and underflows even f64, so a row is finite only
+// after the shift by its maximum: spread over [-1000, 1000] (one entry takes all the weight),
+// close together at 1000, close together at -1000, and all equal.
+Vec logits_at_1000() {
+  return {-1000,  -600, -200,   200,  600,    1000,  //
+          1000,   999.5, 999,   998.5, 998,    997.5,  //
+          -997.5, -998,  -998.5, -999, -999.5, -1000,  //
+          1000,   1000,  1000,   1000, 1000,   1000};
+}
+
+// Softmax over the last dimension.
+OpCase softmax_case(std::string name, Shape shape, MakeInput logits) {
+  return {std::move(name), shape, [=](InputMaker& m) { return Tensors{logits(m, shape)}; },
+          [](const Tensors& t) { return ops::softmax(t[0]); },
+          [cols = shape.back()](const Vecs& v) { return softmax_ref(v[0], cols); }};
+}
+
+// LayerNorm (centered) or RMSNorm over the last dimension; gamma in [0.5, 1.5], beta in [-1, 1].
+OpCase norm_case(std::string name, Shape shape, bool centered, MakeInput x) {
+  const Shape params{shape.back()};
+  return {std::move(name), shape,
+          [=](InputMaker& m) {
+            Tensors t{x(m, shape), m.uniform(params, 0.5, 1.5)};
+            if (centered) t.push_back(m.uniform(params));
+            return t;
+          },
+          [=](const Tensors& t) {
+            return centered ? ops::layernorm(t[0], t[1], t[2], 1e-5) : ops::rmsnorm(t[0], t[1], 1e-6);
+          },
+          [=](const Vecs& v) { return norm_ref(v[0], v[1], centered ? v[2] : Vec{}, centered ? 1e-5 : 1e-6, centered); }};
+}
+
+// Mean cross-entropy of logits [..., V] against one i32 target per row (-100: ignored).
+OpCase cross_entropy_case(std::string name, Shape shape, MakeInput logits, Vec targets) {
+  const Shape target_shape(shape.begin(), shape.end() - 1);
+  return {std::move(name), {},
+          [=, targets = std::move(targets)](InputMaker& m) {
+            return Tensors{logits(m, shape), m.exact(target_shape, targets, DType::i32)};
+          },
+          [](const Tensors& t) { return ops::cross_entropy(t[0], t[1]); },
+          [V = shape.back()](const Vecs& v) {
+            double loss = 0;
+            int64_t count = 0;
+            for (int64_t r = 0; r < static_cast<int64_t>(v[1].size()); ++r) {
+              const double target = v[1][r];
+              if (target == -100) continue;
+              const Vec row = row_of(v[0], r, V);
+              loss += logsumexp_ref(row) - row[static_cast<size_t>(target)];
+              ++count;
+            }
+            return Vec{loss / static_cast<double>(count)};
+          }};
+}
+
+// weight [V, D] gathered at [N0, N1] integer indices (i64).
+OpCase embedding_case(std::string name, Shape weight, Shape index_shape, Vec indices) {
+  const int64_t D = weight[1];
+  Shape out = index_shape;
+  out.push_back(D);
+  return {std::move(name), out,
+          [=](InputMaker& m) { return Tensors{m.uniform(weight), m.exact(index_shape, indices, DType::i64)}; },
+          [](const Tensors& t) { return ops::embedding(t[0], t[1]); },
+          [=](const Vecs& v) {
+            return tabulate(out, [&](const Index& idx) {
+              return v[0][static_cast<int64_t>(v[1][idx[0] * index_shape[1] + idx[1]]) * D + idx[2]];
+            });
+          }};
+}
+
+OpCase dropout_case(std::string name, Shape shape, double p, uint64_t seed, uint64_t offset) {
+  return {std::move(name), shape, [=](InputMaker& m) { return Tensors{m.uniform(shape)}; },
+          [=](const Tensors& t) { return ops::dropout(t[0], p, seed, offset); },
+          [=](const Vecs& v) {
+            Vec y(v[0].size());
+            for (size_t i = 0; i < y.size(); ++i)
+              y[i] = random_uniform(seed, offset + i) >= p ? v[0][i] / (1 - p) : 0.0;
+            return y;
+          }};
 }
 
 OpCase binary_case(std::string name, bool multiply, Shape sa, Shape sb, Shape out) {
@@ -342,12 +462,18 @@ OpCase matmul_case(std::string name, MatmulCase c) {
           [=](const Vecs& v) { return matmul_ref(v[0], v[1], c); }};
 }
 
-OpCase linear_case(std::string name, bool with_bias, ops::Activation act) {
-  constexpr int64_t rows = 6, in = 4, out = 5;
-  return {std::move(name), {2, 3, out},
+// x [..., in] (by default [2, 3, 4]) and `out` outputs. A nonzero bias_spread sets the bias
+// evenly from -bias_spread to bias_spread, which moves the pre-activations out that far.
+OpCase linear_case(std::string name, bool with_bias, ops::Activation act, double bias_spread = 0,
+                   Shape x_shape = {2, 3, 4}, int64_t out = 5) {
+  const int64_t in = x_shape.back(), rows = shape_numel(x_shape) / in;
+  Shape out_shape = x_shape;
+  out_shape.back() = out;
+  return {std::move(name), out_shape,
           [=](InputMaker& m) {
-            Tensors t{m.uniform({2, 3, in}), m.uniform({out, in})};
-            if (with_bias) t.push_back(m.uniform({out}));
+            Tensors t{m.uniform(x_shape), m.uniform({out, in})};
+            if (with_bias)
+              t.push_back(bias_spread == 0 ? m.uniform({out}) : m.values({out}, evenly(out, -bias_spread, bias_spread)));
             return t;
           },
           [=](const Tensors& t) { return ops::linear(t[0], t[1], with_bias ? t[2] : Tensor(), act); },
@@ -368,6 +494,7 @@ struct AttnCase {
   bool causal = false;
   bool key_padding = false;  // one padded key per batch row, at a different position in each
   int64_t bias_batch = 0;    // 0: no bias; else the bias's batch size, 1 (broadcast) or B
+  double bias_range = 1;     // the bias is uniform in [-bias_range, bias_range]
   bool fused_qkv = false;    // q, k, v as strided slices of one [B, T, 3H, Dh] tensor
   double scale = 0;          // 0: the op's default 1/sqrt(Dh)
 };
@@ -420,7 +547,7 @@ OpCase attention_case(std::string name, const std::function<void(AttnCase&)>& se
               t.push_back(m.uniform({c.B, c.Tk, c.H, c.Dh}));
               t.push_back(m.uniform({c.B, c.Tk, c.H, c.Dh}));
             }
-            if (c.bias_batch) t.push_back(m.uniform({c.bias_batch, c.H, c.Tq, c.Tk}));
+            if (c.bias_batch) t.push_back(m.uniform({c.bias_batch, c.H, c.Tq, c.Tk}, -c.bias_range, c.bias_range));
             if (c.key_padding) {
               Vec pad(c.B * c.Tk, 0.0);
               for (int64_t b = 0; b < c.B; ++b) pad[b * c.Tk + (2 * b + 1) % c.Tk] = 1;
@@ -450,13 +577,13 @@ OpCase attention_case(std::string name, const std::function<void(AttnCase&)>& se
           }};
 }
 
-// positions [T] (i64) or [B, T] (i32) on x [2, 3, 2, 4].
-OpCase rope_case(std::string name, bool per_batch, double theta) {
-  constexpr int64_t B = 2, T = 3, H = 2, Dh = 4, half = Dh / 2;
-  return {std::move(name), {B, T, H, Dh},
+// x [B, T, H, Dh] at positions [T] (i64) or, per batch, [B, T] (i32).
+OpCase rope_case(std::string name, Shape x_shape, bool per_batch, Vec positions, double theta) {
+  const int64_t B = x_shape[0], T = x_shape[1], H = x_shape[2], Dh = x_shape[3], half = Dh / 2;
+  return {std::move(name), x_shape,
           [=](InputMaker& m) {
-            Tensor pos = per_batch ? m.exact({B, T}, {0, 1, 2, 5, 9, 4}, DType::i32) : m.exact({T}, {0, 7, 3}, DType::i64);
-            return Tensors{m.uniform({B, T, H, Dh}), pos};
+            Tensor pos = per_batch ? m.exact({B, T}, positions, DType::i32) : m.exact({T}, positions, DType::i64);
+            return Tensors{m.uniform(x_shape), pos};
           },
           [=](const Tensors& t) { return ops::rope(t[0], t[1], theta); },
           [=](const Vecs& v) {
@@ -476,12 +603,11 @@ OpCase rope_case(std::string name, bool per_batch, double theta) {
           }};
 }
 
-// pred and target [2, 3, 4]; weight (when given) broadcasts to them.
-OpCase mse_case(std::string name, std::optional<Shape> weight_shape) {
-  const Shape shape{2, 3, 4};
+// pred and target of `shape`; weight (when given) broadcasts to them.
+OpCase mse_case(std::string name, Shape shape, std::optional<Shape> weight_shape, MakeInput values = uniform_in(-1, 1)) {
   return {std::move(name), {},
           [=](InputMaker& m) {
-            Tensors t{m.uniform(shape), m.uniform(shape)};
+            Tensors t{values(m, shape), values(m, shape)};
             if (weight_shape) t.push_back(m.uniform(*weight_shape, 0.5, 1.5));
             return t;
           },
@@ -612,7 +738,7 @@ std::vector<OpCase> build_table() {
   rows.push_back(binary_case("add_broadcast_size1_middle", false, {2, 1, 4}, {2, 3, 4}, {2, 3, 4}));
   rows.push_back(binary_case("mul_same_shape", true, {2, 3, 4}, {2, 3, 4}, {2, 3, 4}));
   rows.push_back(binary_case("mul_broadcast_column", true, {2, 3, 4}, {3, 1}, {2, 3, 4}));
-  rows.push_back(unary_case("scale", {3, 5}, 1.0, [](const Tensor& x) { return ops::scale(x, -1.75); },
+  rows.push_back(unary_case("scale", {3, 5}, uniform_in(-1, 1), [](const Tensor& x) { return ops::scale(x, -1.75); },
                             [](double x) { return -1.75 * x; }));
 
   // reductions
@@ -642,17 +768,11 @@ std::vector<OpCase> build_table() {
   rows.push_back(activation_case("gelu_tanh", Activation::gelu_tanh, [](const Tensor& x) { return ops::gelu(x, true); }));
   rows.push_back(activation_case("gelu_erf", Activation::gelu_erf, [](const Tensor& x) { return ops::gelu(x, false); }));
   rows.push_back(activation_case("silu", Activation::silu, [](const Tensor& x) { return ops::silu(x); }));
-  rows.push_back(unary_case("softshrink", {3, 7}, 3.0, [](const Tensor& x) { return ops::softshrink(x, 0.5); },
+  rows.push_back(unary_case("softshrink", {3, 7}, uniform_in(-3, 3), [](const Tensor& x) { return ops::softshrink(x, 0.5); },
                             [](double x) { return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0.0); }));
-  rows.push_back({"softmax", {3, 5}, [](InputMaker& m) { return Tensors{m.uniform({3, 5}, -3, 3)}; },
-                  [](const Tensors& t) { return ops::softmax(t[0]); }, [](const Vecs& v) { return softmax_ref(v[0], 5); }});
-  rows.push_back({"layernorm", {2, 3, 6},
-                  [](InputMaker& m) { return Tensors{m.uniform({2, 3, 6}), m.uniform({6}, 0.5, 1.5), m.uniform({6})}; },
-                  [](const Tensors& t) { return ops::layernorm(t[0], t[1], t[2], 1e-5); },
-                  [](const Vecs& v) { return norm_ref(v[0], v[1], v[2], 1e-5, true); }});
-  rows.push_back({"rmsnorm", {2, 3, 6}, [](InputMaker& m) { return Tensors{m.uniform({2, 3, 6}), m.uniform({6}, 0.5, 1.5)}; },
-                  [](const Tensors& t) { return ops::rmsnorm(t[0], t[1], 1e-6); },
-                  [](const Vecs& v) { return norm_ref(v[0], v[1], {}, 1e-6, false); }});
+  rows.push_back(softmax_case("softmax", {3, 5}, uniform_in(-3, 3)));
+  rows.push_back(norm_case("layernorm", {2, 3, 6}, true, uniform_in(-1, 1)));
+  rows.push_back(norm_case("rmsnorm", {2, 3, 6}, false, uniform_in(-1, 1)));
   rows.push_back(add_norm_case("add_layernorm", true));
   rows.push_back(add_norm_case("add_rmsnorm", false));
 
@@ -693,55 +813,142 @@ std::vector<OpCase> build_table() {
     c.fused_qkv = true;
     c.causal = true;
   }));
-  rows.push_back(rope_case("rope_positions_t", false, 10000.0));
-  rows.push_back(rope_case("rope_positions_bt", true, 500.0));
+  rows.push_back(rope_case("rope_positions_t", {2, 3, 2, 4}, false, {0, 7, 3}, 10000.0));
+  rows.push_back(rope_case("rope_positions_bt", {2, 3, 2, 4}, true, {0, 1, 2, 5, 9, 4}, 500.0));
 
   // embedding, losses, regularization
-  rows.push_back({"embedding_repeated_indices", {2, 4, 3},
-                  [](InputMaker& m) { return Tensors{m.uniform({5, 3}), m.exact({2, 4}, {1, 3, 1, 0, 4, 3, 3, 1}, DType::i64)}; },
-                  [](const Tensors& t) { return ops::embedding(t[0], t[1]); },
-                  [](const Vecs& v) {
-                    return tabulate({2, 4, 3}, [&](const Index& idx) {
-                      return v[0][static_cast<int64_t>(v[1][idx[0] * 4 + idx[1]]) * 3 + idx[2]];
-                    });
-                  }});
-  rows.push_back({"cross_entropy_ignore_index", {},
-                  [](InputMaker& m) {
-                    return Tensors{m.uniform({2, 3, 5}, -2, 2), m.exact({2, 3}, {1, -100, 4, 0, 2, -100}, DType::i32)};
-                  },
-                  [](const Tensors& t) { return ops::cross_entropy(t[0], t[1]); },
-                  [](const Vecs& v) {
-                    double loss = 0;
-                    int count = 0;
-                    for (int64_t r = 0; r < 6; ++r) {
-                      const double target = v[1][r];
-                      if (target == -100) continue;
-                      loss -= std::log(softmax_row_ref(row_of(v[0], r, 5))[static_cast<size_t>(target)]);
-                      ++count;
-                    }
-                    return Vec{loss / count};
-                  }});
-  rows.push_back(mse_case("mse", std::nullopt));
-  rows.push_back(mse_case("mse_latitude_weight", Shape{3, 1}));
-  rows.push_back({"dropout", {4, 8}, [](InputMaker& m) { return Tensors{m.uniform({4, 8})}; },
-                  [](const Tensors& t) { return ops::dropout(t[0], 0.3, 1234, 77); },
-                  [](const Vecs& v) {
-                    Vec y(v[0].size());
-                    for (size_t i = 0; i < y.size(); ++i)
-                      y[i] = random_uniform(1234, 77 + i) >= 0.3 ? v[0][i] / (1 - 0.3) : 0.0;
-                    return y;
-                  }});
+  rows.push_back(embedding_case("embedding_repeated_indices", {5, 3}, {2, 4}, {1, 3, 1, 0, 4, 3, 3, 1}));
+  rows.push_back(cross_entropy_case("cross_entropy_ignore_index", {2, 3, 5}, uniform_in(-2, 2), {1, -100, 4, 0, 2, -100}));
+  rows.push_back(mse_case("mse", {2, 3, 4}, std::nullopt));
+  rows.push_back(mse_case("mse_latitude_weight", {2, 3, 4}, Shape{3, 1}));
+  rows.push_back(dropout_case("dropout", {4, 8}, 0.3, 1234, 77));
 
   // Fourier
   rows.push_back(rfft2_case("rfft2_odd_width", {2, 3, 5}));
   rows.push_back(rfft2_case("rfft2_even_width", {3, 4, 6}));
   rows.push_back(irfft2_case("irfft2_even_width", {2, 3}, 6));
   rows.push_back(irfft2_case("irfft2_odd_width", {3, 4}, 5));
+
+  // extreme range: where exp overflows or underflows, the result must stay finite and right
+  rows.push_back(activation_case(
+      "gelu_tanh_at_150", Activation::gelu_tanh, [](const Tensor& x) { return ops::gelu(x, true); }, {3, 7}, at_150()));
+  rows.push_back(activation_case(
+      "gelu_erf_at_150", Activation::gelu_erf, [](const Tensor& x) { return ops::gelu(x, false); }, {3, 7}, at_150()));
+  rows.push_back(
+      activation_case("silu_at_150", Activation::silu, [](const Tensor& x) { return ops::silu(x); }, {3, 7}, at_150()));
+  rows.push_back(unary_case("softshrink_at_150", {3, 7}, at_150(), [](const Tensor& x) { return ops::softshrink(x, 0.5); },
+                            [](double x) { return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0.0); }));
+  // The GEMM epilogue has activations of its own; with 8 outputs, CUDA bf16 takes cuBLASLt's GELU.
+  rows.push_back(linear_case("linear_bias_gelu_tanh_at_150", true, Activation::gelu_tanh, 150, {2, 3, 4}, 8));
+  rows.push_back(linear_case("linear_bias_gelu_erf_at_150", true, Activation::gelu_erf, 150));
+  rows.push_back(linear_case("linear_bias_silu_at_150", true, Activation::silu, 150));
+  rows.push_back(softmax_case("softmax_at_1000", {4, 6}, exactly(logits_at_1000())));
+  rows.push_back(cross_entropy_case("cross_entropy_at_1000", {4, 6}, exactly(logits_at_1000()), {1, 3, 0, 2}));
+  rows.push_back(attention_case("attention_bias_at_1000", [](AttnCase& c) {
+    c.bias_batch = c.B;
+    c.bias_range = 1000;
+    c.key_padding = true;
+  }));
+  // A spread of 1 around 150: a one-pass variance, E[x^2] - E[x]^2, loses it to cancellation in f32.
+  rows.push_back(norm_case("layernorm_rows_near_150", {2, 3, 6}, true, uniform_in(149, 151)));
+  rows.push_back(mse_case("mse_at_150", {2, 3, 4}, std::nullopt, uniform_in(-150, 150)));
   return rows;
 }
 
 const std::vector<OpCase>& op_table() {
   static const std::vector<OpCase> table = build_table();
+  return table;
+}
+
+// ---- the large table: forward only ----
+// Rows sized past the points where kernels split their work, so that a split that drops or
+// repeats work (a chunk end off by one, a partial sum lost, a grid-stride loop that skips rows)
+// shows against the reference. Each row's comment names the split it crosses:
+//   CPU, core/ops/*.cpp and cpu/*.h: the thresholds above which a loop goes parallel (OpenMP).
+//   CUDA, core/cuda/launch.cuh and reduce.cuh, core/ops/cuda/*.cu: blocks of 256 threads
+//   (kThreads), row kernels whose block loops along a row wider than its threads and whose grid
+//   of at most 65535 * 8 blocks loops over more rows, per-output sums split every 32,768 terms,
+//   and the flash-attention tiles.
+// Not crossed: the element-wise grid cap (65535 * 8 blocks of 256 threads, 134M elements), too
+// large for a test that stays fast. Central differences over this many elements would take
+// minutes, so these rows run forward only; the table above checks the same kernels' gradients.
+
+std::vector<OpCase> build_large_table() {
+  using ops::Activation;
+  std::vector<OpCase> rows;
+  // element-wise: 40,000 elements, past the 32,768 above which the CPU loops go parallel; 157 CUDA blocks
+  rows.push_back(binary_case("add_broadcast_past_cpu_chunk", false, {40, 1000}, {1000}, {40, 1000}));
+  rows.push_back(binary_case("mul_same_shape_past_cpu_chunk", true, {200, 200}, {200, 200}, {200, 200}));
+  rows.push_back(unary_case("scale_past_cpu_chunk", {40000}, uniform_in(-1, 1),
+                            [](const Tensor& x) { return ops::scale(x, 0.5); }, [](double x) { return 0.5 * x; }));
+  rows.push_back(activation_case("gelu_tanh_past_cpu_chunk", Activation::gelu_tanh,
+                                 [](const Tensor& x) { return ops::gelu(x, true); }, {200, 200}));
+  rows.push_back(activation_case("silu_past_cpu_chunk", Activation::silu, [](const Tensor& x) { return ops::silu(x); },
+                                 {200, 200}));
+  // the CUDA strided copy: 235 blocks (the CPU copies rows without threads)
+  rows.push_back({"transpose_past_cuda_block", {2, 150, 200}, [](InputMaker& m) { return Tensors{m.uniform({2, 200, 150})}; },
+                  [](const Tensors& t) { return ops::contiguous(ops::transpose(t[0], 1, 2)); },
+                  [](const Vecs& v) { return transpose_ref(v[0], {2, 200, 150}, 1, 2); }});
+
+  // reductions: CPU threads over the 3 outputs (120,000 > 65,536 elements); CUDA cuts each
+  // output's 40,000 terms into 2 splits of 32,768 and adds the partial sums in a second pass
+  rows.push_back(reduce_case("sum_dim_past_cpu_and_cuda_splits", false, {3, 40000}, 1));
+  // CUDA: one output in 4 splits (the CPU sums a single output on one thread)
+  rows.push_back(reduce_case("mean_all_past_cuda_splits", true, {100000}, std::nullopt));
+
+  // matrix products: m n k = 2,129,920 >= 2^21, where the CPU stops giving each batch to a thread and
+  // threads each GEMM instead
+  rows.push_back(matmul_case("matmul_batched_past_cpu_batch_split", {{2, 128, 128}, {2, 128, 130}}));
+  // CPU: 300 rows > 65,536 / 256, the grain of the bias fill, and 76,800 activations > 32,768;
+  // CUDA bf16: 256 outputs (a multiple of 8) take cuBLASLt's fused bias + GELU epilogue
+  rows.push_back(linear_case("linear_bias_gelu_tanh_past_cpu_chunk", true, Activation::gelu_tanh, 0, {300, 32}, 256));
+
+  // row kernels, wide rows: CPU 39,000 elements > 32,768; CUDA 300 columns > 256 threads per row
+  rows.push_back(softmax_case("softmax_wide_rows", {130, 300}, uniform_in(-3, 3)));
+  // CPU: 70 rows > 16,384 / 300, the rows per thread; CUDA: 300 columns > 256 threads
+  rows.push_back(norm_case("layernorm_wide_rows", {70, 300}, true, uniform_in(-1, 1)));
+  // CPU: 20,000 logits > 16,384; CUDA: a vocabulary of 1,000 > 512 threads per row
+  Vec wide_targets(20);
+  for (int64_t r = 0; r < 20; ++r) wide_targets[r] = static_cast<double>(r * 37 % 1000);
+  rows.push_back(cross_entropy_case("cross_entropy_wide_vocab", {20, 1000}, uniform_in(-3, 3), wide_targets));
+
+  // row kernels, many rows: 524,300 rows > the CUDA grid of 65535 * 8 = 524,280 blocks, one row each,
+  // so the last rows come round the grid-stride loop
+  constexpr int64_t kManyRows = 524300;
+  rows.push_back(softmax_case("softmax_rows_past_cuda_row_grid", {kManyRows, 2}, uniform_in(-3, 3)));
+  rows.push_back(norm_case("rmsnorm_rows_past_cuda_row_grid", {kManyRows, 2}, false, uniform_in(-1, 1)));
+  Vec many_targets(kManyRows);
+  for (int64_t r = 0; r < kManyRows; ++r) many_targets[r] = r % 7 == 0 ? -100 : static_cast<double>(r % 2);
+  rows.push_back(cross_entropy_case("cross_entropy_rows_past_cuda_row_grid", {kManyRows, 2}, uniform_in(-3, 3),
+                                    std::move(many_targets)));
+  // CUDA: 300,000 terms > the fixed grid of 1024 blocks of 256 threads
+  rows.push_back(mse_case("mse_past_cuda_grid", {300000}, std::nullopt));
+
+  // gathers and position embedding: CPU 76,800 > 65,536 gathered values
+  Vec indices(1200);
+  for (int64_t i = 0; i < 1200; ++i) indices[i] = static_cast<double>(i * 7 % 50);
+  rows.push_back(embedding_case("embedding_past_cpu_chunk", {50, 64}, {2, 600}, indices));
+  // CPU: 40,960 elements > 32,768
+  Vec positions(80);
+  for (int64_t t = 0; t < 80; ++t) positions[t] = static_cast<double>(t * 3);
+  rows.push_back(rope_case("rope_past_cpu_chunk", {2, 80, 4, 64}, false, positions, 10000.0));
+  rows.push_back(dropout_case("dropout_past_cpu_chunk", {200, 200}, 0.3, 99, 5));
+
+  // CPU: causal query blocks of max(32, 130 / 4) = 33 rows; CUDA: 9 tiles of 16 query rows and 5
+  // of 32 keys, the last ones partial; bf16 with head dimension 64: the tensor-core kernels' 64-row tiles
+  rows.push_back(attention_case("attention_causal_past_query_and_key_tiles", [](AttnCase& c) {
+    c.B = 1;
+    c.Tq = c.Tk = 130;
+    c.Dh = 64;
+    c.causal = true;
+    c.key_padding = true;
+    c.bias_batch = 1;
+  }));
+  return rows;
+}
+
+const std::vector<OpCase>& large_op_table() {
+  static const std::vector<OpCase> table = build_large_table();
   return table;
 }
 
@@ -807,8 +1014,9 @@ Vec numeric_gradient(const OpCase& row, Tensors inputs, size_t which, const Vec&
 
 class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
  protected:
+  virtual const std::vector<OpCase>& table() const { return op_table(); }
   Backend backend() const { return std::get<0>(GetParam()); }
-  const OpCase& row() const { return op_table()[std::get<1>(GetParam())]; }
+  const OpCase& row() const { return table()[std::get<1>(GetParam())]; }
 
   void SetUp() override {
     if (backend() == Backend::cuda && !cuda::available()) GTEST_SKIP() << "no CUDA device";
@@ -826,6 +1034,21 @@ class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
     ASSERT_EQ(out.dtype(), dtype);
     expect_close(out.to_doubles(), row().reference(values_of(inputs)), rel, abs, "forward");
   }
+
+  // bf16 stores 8 significant bits (relative rounding 2^-9), and ops round their intermediates
+  // (a linear layer's pre-activation, attention's probabilities) to bf16 as well; they accumulate
+  // in fp32. The tolerance allows a few such roundings on the scale of the output:
+  // |error| <= 2e-2 * max |reference| + 1e-3. The reference sees the bf16-rounded inputs.
+  void check_forward_bf16() const {
+    if (row().name.find("fft2") != std::string::npos) GTEST_SKIP() << "cuFFT has no bf16 transforms; rfft2/irfft2 take f32/f64";
+    check_forward(DType::bf16, 2e-2, 1e-3);
+  }
+};
+
+// The large table's rows: forward only.
+class OpTableLarge : public OpTable {
+ protected:
+  const std::vector<OpCase>& table() const override { return large_op_table(); }
 };
 
 TEST_P(OpTable, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
@@ -833,14 +1056,7 @@ TEST_P(OpTable, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
 TEST_P(OpTable, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
 
 #if TESSERA_OP_TABLE_CUDA
-// bf16 stores 8 significant bits (relative rounding 2^-9), and ops round their intermediates
-// (a linear layer's pre-activation, attention's probabilities) to bf16 as well; they accumulate
-// in fp32. The tolerance allows a few such roundings on the scale of the output:
-// |error| <= 2e-2 * max |reference| + 1e-3. The reference sees the bf16-rounded inputs.
-TEST_P(OpTable, ForwardBF16) {
-  if (row().name.find("fft2") != std::string::npos) GTEST_SKIP() << "cuFFT has no bf16 transforms; rfft2/irfft2 take f32/f64";
-  check_forward(DType::bf16, 2e-2, 1e-3);
-}
+TEST_P(OpTable, ForwardBF16) { check_forward_bf16(); }
 #endif
 
 TEST_P(OpTable, GradientF64) {
@@ -862,14 +1078,62 @@ TEST_P(OpTable, GradientF64) {
   }
 }
 
+// Test names: the backend and the row's name.
+template <const std::vector<OpCase>& (*Table)()>
+std::string row_test_name(const testing::TestParamInfo<OpTable::ParamType>& info) {
+  return std::string(backend_name(std::get<0>(info.param))) + "_" + Table()[std::get<1>(info.param)].name;
+}
+
 INSTANTIATE_TEST_SUITE_P(Ops, OpTable,
                          testing::Combine(testing::ValuesIn(kBackends), testing::Range<size_t>(0, op_table().size())),
-                         [](const testing::TestParamInfo<OpTable::ParamType>& info) {
-                           return std::string(backend_name(std::get<0>(info.param))) + "_" +
-                                  op_table()[std::get<1>(info.param)].name;
-                         });
+                         row_test_name<op_table>);
+
+TEST_P(OpTableLarge, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
+
+TEST_P(OpTableLarge, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
+
+#if TESSERA_OP_TABLE_CUDA
+TEST_P(OpTableLarge, ForwardBF16) { check_forward_bf16(); }
+#endif
+
+INSTANTIATE_TEST_SUITE_P(Ops, OpTableLarge,
+                         testing::Combine(testing::ValuesIn(kBackends), testing::Range<size_t>(0, large_op_table().size())),
+                         row_test_name<large_op_table>);
 
 #if !TESSERA_OP_TABLE_CUDA
+// ---- every op has a row ----
+
+std::set<std::string> ops_functions() {
+  return test_support::declared_functions(test_support::slurp(TESSERA_SOURCE_DIR "/core/ops/ops.h"));
+}
+
+// The function a row tests: the longest function name that the row's name equals or starts with,
+// followed by '_' ("add_layernorm_..." tests add_layernorm, not add); empty when none does.
+std::string function_of_row(const std::string& row, const std::set<std::string>& functions) {
+  std::string found;
+  for (const std::string& f : functions)
+    if ((row == f || row.rfind(f + "_", 0) == 0) && f.size() > found.size()) found = f;
+  return found;
+}
+
+TEST(OpTableCoverage, EveryFunctionOfOpsHeaderHasARow) {
+  const std::set<std::string> functions = ops_functions();
+  ASSERT_TRUE(functions.count("matmul") && functions.count("attention")) << "core/ops/ops.h was not read as expected";
+  std::set<std::string> covered;
+  for (const OpCase& row : op_table()) covered.insert(function_of_row(row.name, functions));
+  for (const std::string& f : functions)
+    EXPECT_TRUE(covered.count(f)) << "ops::" << f << " (core/ops/ops.h) has no row in the op table";
+}
+
+// What makes the coverage check mean something: a row's name says which op it tests.
+TEST(OpTableCoverage, EveryRowIsNamedAfterItsFunction) {
+  const std::set<std::string> functions = ops_functions();
+  for (const auto* table : {&op_table(), &large_op_table()})
+    for (const OpCase& row : *table)
+      EXPECT_FALSE(function_of_row(row.name, functions).empty())
+          << "row " << row.name << " does not start with the name of a function of core/ops/ops.h";
+}
+
 // ---- autograd plumbing ----
 
 Tensor leaf(const Vec& values) {

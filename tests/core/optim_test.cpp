@@ -4,12 +4,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "core/io/checkpoint.h"
 #include "core/nn/layers.h"
 #include "core/optim/adamw.h"
 #include "core/util/error.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -64,12 +65,7 @@ TEST(ClipGradNorm, ScalesToTheLimitAndReportsTheNorm) {
 
 class CheckpointIo : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tessera-io-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  const test_support::ScratchDir dir_;
 };
 
 TEST_F(CheckpointIo, RoundTripKeepsTensorsAndMetadata) {
@@ -93,7 +89,7 @@ TEST_F(CheckpointIo, RoundTripKeepsTensorsAndMetadata) {
   EXPECT_EQ(read.step, 42);
   EXPECT_EQ(read.rng.at("data").seed(), 9u);
   EXPECT_EQ(read.rng.at("data").counter(), 1234u);
-  for (const auto& entry : fs::directory_iterator(dir_))
+  for (const auto& entry : fs::directory_iterator(dir_.path()))
     EXPECT_EQ(entry.path().filename(), "a.h5") << "no temporary file may be left behind";
 }
 
@@ -117,8 +113,7 @@ TEST_F(CheckpointIo, CorruptedMetadataNeverCrashes) {
   meta.attributes["tokenizer"] = R"({"kind":"byte"})";
   const std::string good = (dir_ / "good.h5").string(), bad = (dir_ / "bad.h5").string();
   io::save_checkpoint(good, a.named_parameters(), meta);
-  std::ifstream in(good, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = test_support::slurp(good);
   int refused = 0, loaded = 0;
   for (size_t pos = 0; pos < bytes.size(); pos += (pos < 8192 || pos + 4096 > bytes.size()) ? 3 : 97) {
     std::string damaged = bytes;

@@ -11,11 +11,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <optional>
 #include <thread>
 
 #include "core/io/checkpoint.h"
-#include "tests/cli/run_command.h"
+#include "tests/support/checkpoint_tensors.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
 
 namespace tessera {
 namespace {
@@ -24,6 +27,7 @@ namespace fs = std::filesystem;
 using test_support::CommandResult;
 using test_support::raw_tensors;
 using test_support::run_shell;
+using test_support::slurp;
 
 std::string mpirun(int ranks) {
   // As root OpenMPI refuses to start without --allow-run-as-root; --oversubscribe lets 2 ranks
@@ -32,23 +36,16 @@ std::string mpirun(int ranks) {
          std::string(::geteuid() == 0 ? "--allow-run-as-root " : "") + "-np " + std::to_string(ranks) + " ";
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class DistCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("tessera-dist-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    scratch_.emplace();
+    dir_ = scratch_->path();
     std::ofstream corpus(dir_ / "corpus.txt");
     for (int i = 0; i < 400; ++i)
       corpus << "Line " << i << ": the quick brown fox jumps over the lazy dog " << (i * 7919 % 104729) << ".\n";
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { scratch_.reset(); }
 
   static std::string run_dir(const std::string& name) { return (dir_ / name).string(); }
   static std::string checkpoint(const std::string& name) { return run_dir(name) + "/checkpoints/last.h5"; }
@@ -82,9 +79,9 @@ class DistCli : public ::testing::Test {
     EXPECT_EQ(io::read_checkpoint_meta(a_file).step, io::read_checkpoint_meta(b_file).step);
   }
 
-  static fs::path dir_;
+  static inline std::optional<test_support::ScratchDir> scratch_;
+  static inline fs::path dir_;
 };
-fs::path DistCli::dir_;
 
 TEST_F(DistCli, TwoRanksMatchOneRankWithTheSameGlobalBatch) {
   // Global batch 2 x 4 samples: one micro-batch on each of 2 ranks, or both on one rank.

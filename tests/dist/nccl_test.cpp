@@ -1,12 +1,12 @@
 // The NCCL communicator on one GPU: the id handed over through a file, and each collective's
 // result on device memory. Skipped on machines without a GPU.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <vector>
 
 #include "core/dist/nccl_communicator.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera {
 namespace {
@@ -16,13 +16,11 @@ class NcclOneRank : public ::testing::Test {
   void SetUp() override {
     int devices = 0;
     if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) GTEST_SKIP() << "no CUDA device";
-    id_file_ = std::filesystem::temp_directory_path() / ("tessera-nccl-id-" + std::to_string(::getpid()));
     comm_ = std::make_unique<dist::NcclCommunicator>(0, 1, 0, id_file_.string());
     ASSERT_EQ(cudaMalloc(&device_, 8 * sizeof(float)), cudaSuccess);
   }
   void TearDown() override {
     if (device_) cudaFree(device_);
-    std::filesystem::remove(id_file_);
   }
   void upload(const std::vector<float>& v) {
     ASSERT_EQ(cudaMemcpy(device_, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice), cudaSuccess);
@@ -34,7 +32,8 @@ class NcclOneRank : public ::testing::Test {
     return v;
   }
 
-  std::filesystem::path id_file_;
+  const test_support::ScratchDir scratch_;
+  const std::filesystem::path id_file_ = scratch_ / "nccl-id";
   std::unique_ptr<dist::NcclCommunicator> comm_;
   float* device_ = nullptr;
 };

@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 #include <png.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "governance/carbon/carbon_reports.h"
 #include "tests/governance/sample_runs.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera::carbon {
 namespace {
@@ -46,17 +45,16 @@ bool read_png(const fs::path& file, Image& image) {
 TEST(CarbonHtmlInBrowser, ScreenshotShowsTablesAndThePlot) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
-  const fs::path dir = fs::temp_directory_path() / ("tessera-carbon-browser-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  write_carbon_reports(dir.string(), {test_support::sample_training_run()});
+  const test_support::ScratchDir dir;
+  write_carbon_reports(dir.str(), {test_support::sample_training_run()});
   const fs::path png = dir / "screenshot.png", profile = dir / "profile";
   const std::string cmd = chromium +
                           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
                           " --disable-background-networking --disable-component-update --disable-sync"
                           " --user-data-dir=" + profile.string() + " --screenshot=" + png.string() +
-                          " --window-size=1200,900 file://" + (dir / "carbon.html").string() + " >" +
-                          (dir / "chromium.log").string() + " 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << "chromium failed; see " << (dir / "chromium.log");
+                          " --window-size=1200,900 file://" + (dir / "carbon.html").string();
+  const test_support::CommandResult r = test_support::run_shell(cmd);
+  ASSERT_EQ(r.exit_code, 0) << "chromium failed: " << r.out << r.err;
   Image image;
   ASSERT_TRUE(read_png(png, image)) << "no readable screenshot at " << png;
   EXPECT_EQ(image.width, 1200);
@@ -68,7 +66,6 @@ TEST(CarbonHtmlInBrowser, ScreenshotShowsTablesAndThePlot) {
   EXPECT_GT(non_white, image.rgb.size() / 50) << "almost nothing drawn";
   // The train phase's shading (#dbe9f6) shows only if the inline SVG was rendered.
   EXPECT_TRUE(colours.count(0xdbe9f6)) << "the power plot's train-phase band is not on the page";
-  fs::remove_all(dir);
 }
 
 }  // namespace

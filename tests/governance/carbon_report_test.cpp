@@ -1,7 +1,6 @@
 // Carbon arithmetic and the reports: CodeCarbon's CSV columns and units, carbon.json round trip,
 // Markdown and self-contained HTML, and a run directory's history.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,19 +13,16 @@
 #include "governance/carbon/carbon_reports.h"
 #include "governance/carbon/emissions_csv.h"
 #include "tests/governance/sample_runs.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
 
 namespace tessera::carbon {
 namespace {
 
 namespace fs = std::filesystem;
 using test_support::sample_training_run;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ScratchDir;
+using test_support::slurp;
 
 std::vector<std::string> csv_fields(const std::string& line) {
   std::vector<std::string> out;
@@ -49,13 +45,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   for (std::string l; std::getline(ss, l);) lines.push_back(l);
   return lines;
 }
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("tessera-carbon-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(reinterpret_cast<uintptr_t>(this)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 TEST(CarbonIntensity, TableDefaultAndOverrides) {
   const Location world = resolve_location("", 1.0, 0, "test");
@@ -120,12 +109,12 @@ TEST(EmissionsCsv, CodeCarbonColumnsInOrderAndUnits) {
 }
 
 TEST(CarbonJson, RoundTripKeepsEverything) {
-  TempDir dir;
+  const ScratchDir dir;
   CarbonRun a = sample_training_run(), b = sample_training_run();
   b.run_id = "another";
   b.command = "eval";
   b.location = resolve_location("USA", 1.0, 500, "test");
-  const fs::path file = dir.path / "carbon.json";
+  const fs::path file = dir / "carbon.json";
   std::ofstream(file) << carbon_json({a, b});
   const std::vector<CarbonRun> back = read_carbon_json(file.string());
   ASSERT_EQ(back.size(), 2u);
@@ -133,9 +122,9 @@ TEST(CarbonJson, RoundTripKeepsEverything) {
   EXPECT_EQ(back[1].location.carbon_intensity_source, "given");
   EXPECT_EQ(back[0].samples.size(), 100u);
   EXPECT_EQ(back[0].samples[10].phase, "train");
-  EXPECT_THROW(read_carbon_json((dir.path / "missing.json").string()), InputError);
-  std::ofstream(dir.path / "bad.json") << "{\"format\": \"something else\"}";
-  EXPECT_THROW(read_carbon_json((dir.path / "bad.json").string()), InputError);
+  EXPECT_THROW(read_carbon_json((dir / "missing.json").string()), InputError);
+  std::ofstream(dir / "bad.json") << "{\"format\": \"something else\"}";
+  EXPECT_THROW(read_carbon_json((dir / "bad.json").string()), InputError);
 }
 
 TEST(CarbonReports, MarkdownAndHtmlStateMethodsPhasesAndTotals) {
@@ -159,23 +148,23 @@ TEST(CarbonReports, MarkdownAndHtmlStateMethodsPhasesAndTotals) {
 }
 
 TEST(CarbonReports, RunDirectoryKeepsEveryRunAndReplacesARegeneratedOne) {
-  TempDir dir;
+  const ScratchDir dir;
   CarbonRun first = sample_training_run();
-  record_carbon_run(dir.path.string(), first);
+  record_carbon_run(dir.str(), first);
   CarbonRun second = sample_training_run();
   second.run_id = "second-run";
   second.command = "eval";
-  record_carbon_run(dir.path.string(), second);
+  record_carbon_run(dir.str(), second);
   for (const char* name : {"carbon.json", "emissions.csv", "carbon.md", "carbon.html"})
-    EXPECT_TRUE(fs::exists(dir.path / name)) << name;
-  EXPECT_EQ(lines_of(slurp(dir.path / "emissions.csv")).size(), 3u);
+    EXPECT_TRUE(fs::exists(dir / name)) << name;
+  EXPECT_EQ(lines_of(slurp(dir / "emissions.csv")).size(), 3u);
   first.location = resolve_location("SWE", 1.0, 0, "test");
-  record_carbon_run(dir.path.string(), first);
-  const auto runs = read_carbon_json((dir.path / "carbon.json").string());
+  record_carbon_run(dir.str(), first);
+  const auto runs = read_carbon_json((dir / "carbon.json").string());
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].location.country_iso3, "SWE");
-  EXPECT_EQ(lines_of(slurp(dir.path / "emissions.csv")).size(), 3u);
-  for (const auto& entry : fs::directory_iterator(dir.path))
+  EXPECT_EQ(lines_of(slurp(dir / "emissions.csv")).size(), 3u);
+  for (const auto& entry : fs::directory_iterator(dir.path()))
     EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << "left behind: " << entry.path();
 }
 

@@ -1,20 +1,17 @@
 #include "tests/governance/fake_powercap.h"
 
-#include <unistd.h>
-
+#include <filesystem>
 #include <fstream>
-#include <random>
 
 namespace tessera::test_support {
 
 namespace fs = std::filesystem;
 
-FakePowercap::FakePowercap()
-    : FakePowercap((fs::temp_directory_path() / ("tessera-powercap-" + std::to_string(::getpid()) + "-" +
-                                                 std::to_string(std::random_device{}())))
-                       .string()) {}
+FakePowercap::FakePowercap() : scratch_(std::make_unique<ScratchDir>()), root_(scratch_->str()) { build(); }
 
-FakePowercap::FakePowercap(std::string root) : root_(std::move(root)) {
+FakePowercap::FakePowercap(std::string root) : root_(std::move(root)) { build(); }
+
+void FakePowercap::build() {
   fs::create_directories(root_);
   zone("intel-rapl:0", "package-0", 1000000);
   zone("intel-rapl:0:0", "core", 500000);
@@ -27,6 +24,7 @@ FakePowercap::FakePowercap(std::string root) : root_(std::move(root)) {
 }
 
 FakePowercap::~FakePowercap() {
+  if (scratch_) return;  // the scratch folder removes itself
   std::error_code ec;
   fs::remove_all(root_, ec);
 }

@@ -3,15 +3,17 @@
 // counters the test sets: two packages (one with core and dram sub-zones), a psys zone and an
 // MMIO duplicate of package 0, which a correct reader must not add.
 #include <cstdint>
-#include <filesystem>
+#include <memory>
 #include <string>
+
+#include "tests/support/scratch_dir.h"
 
 namespace tessera::test_support {
 
 class FakePowercap {
  public:
   static constexpr uint64_t kMaxRangeUj = 262143328850ull;
-  // In a fresh temporary folder, or at `root` (which the tree then owns and removes).
+  // In a scratch folder of its own, or at `root` (which the tree then owns and removes).
   FakePowercap();
   explicit FakePowercap(std::string root);
   ~FakePowercap();
@@ -23,7 +25,9 @@ class FakePowercap {
   void add(const std::string& zone, uint64_t uj);
 
  private:
+  void build();
   void zone(const std::string& name, const std::string& label, uint64_t energy_uj);
+  std::unique_ptr<ScratchDir> scratch_;  // the folder, when the tree made its own
   std::string root_;
 };
 

@@ -3,10 +3,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "modalities/text/tokenizer.h"
+#include "tests/support/slurp.h"
 
 namespace tessera::text {
 namespace {
@@ -18,10 +17,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 TEST(TokenizerRealData, BpeOnTinyShakespeare) {
   const std::string path = std::string(TESSERA_SOURCE_DIR) + "/../shared/data/text/tinyshakespeare.txt";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "corpus not found: " << path;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = test_support::slurp(path);
   ASSERT_GT(text.size(), 1000000u);
 
   auto start = std::chrono::steady_clock::now();

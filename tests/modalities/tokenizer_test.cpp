@@ -1,9 +1,7 @@
 // Byte and BPE tokenizers: exact round trips on any bytes, compression, determinism, the merge
 // order encoding follows, and the JSON form (round trip and every way a file can be malformed).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -13,11 +11,10 @@
 #include "core/util/error.h"
 #include "modalities/text/chunking.h"
 #include "modalities/text/tokenizer.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera::text {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Raw mt19937 outputs are specified by the standard, unlike its distributions, so these
 // inputs are the same on every platform.
@@ -168,10 +165,10 @@ TEST_F(TrainedBpe, RejectsIdsOutsideTheVocabulary) {
 }
 
 TEST_F(TrainedBpe, SaveAndLoadGiveIdenticalEncodings) {
-  const fs::path path = fs::temp_directory_path() / ("tessera-bpe-" + std::to_string(::getpid()) + ".json");
-  save_tokenizer(*bpe_, path.string());
-  const auto loaded = load_tokenizer(path.string());
-  fs::remove(path);
+  const test_support::ScratchDir dir;
+  const std::string path = (dir / "bpe.json").string();
+  save_tokenizer(*bpe_, path);
+  const auto loaded = load_tokenizer(path);
   EXPECT_EQ(loaded->kind(), "bpe");
   EXPECT_EQ(loaded->vocab_size(), bpe_->vocab_size());
   EXPECT_EQ(loaded->to_json(), bpe_->to_json());
@@ -270,22 +267,16 @@ TEST(Bpe, EncodingAppliesMergesByRankThenLeftmost) {
 }
 
 TEST(TokenizerJson, ByteTokenizerRoundTripsThroughAFile) {
-  const fs::path path = fs::temp_directory_path() / ("tessera-byte-" + std::to_string(::getpid()) + ".json");
-  save_tokenizer(*make_byte_tokenizer(), path.string());
-  const auto loaded = load_tokenizer(path.string());
-  fs::remove(path);
+  const test_support::ScratchDir dir;
+  const std::string path = (dir / "byte.json").string();
+  save_tokenizer(*make_byte_tokenizer(), path);
+  const auto loaded = load_tokenizer(path);
   EXPECT_EQ(loaded->kind(), "byte");
   EXPECT_EQ(loaded->to_json(), nlohmann::json({{"kind", "byte"}}));
 }
 
 class MalformedTokenizerFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tessera-tok-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Loads `content` from a file and returns the DataError's message; fails if none is thrown.
   std::string load_error(const std::string& content) {
     const std::string path = (dir_ / "tok.json").string();
@@ -299,12 +290,12 @@ class MalformedTokenizerFile : public ::testing::Test {
     ADD_FAILURE() << "no DataError for: " << content;
     return "";
   }
-  fs::path dir_;
+  const test_support::ScratchDir dir_;
 };
 
 TEST_F(MalformedTokenizerFile, MissingFileOrDirectory) {
   EXPECT_THROW(load_tokenizer((dir_ / "absent.json").string()), DataError);
-  EXPECT_THROW(load_tokenizer(dir_.string()), DataError);
+  EXPECT_THROW(load_tokenizer(dir_.str()), DataError);
 }
 
 TEST_F(MalformedTokenizerFile, EachProblemIsNamed) {

@@ -8,6 +8,7 @@
 #include "domains/weather/demo_weather.h"
 #include "domains/weather/field_dataset.h"
 #include "domains/weather/field_writer.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
@@ -24,7 +25,8 @@ double area_mean(const FieldDataset& d, int64_t t) {
 }
 
 TEST(DemoWeather, ReadsBackAsAnEra5LikeFile) {
-  const std::string path = test_support::scratch_dir("demo") + "/demo.nc";
+  const test_support::ScratchDir scratch;
+  const std::string path = scratch.str() + "/demo.nc";
   const FieldDataset simulated = simulate_demo_weather({4, 7});
   write_fields(path, simulated);
   const FieldDataset d = read_fields({path});

@@ -7,6 +7,7 @@
 
 #include "core/util/error.h"
 #include "domains/weather/field_dataset.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
@@ -14,7 +15,7 @@ namespace {
 
 using test_support::GridSpec;
 using test_support::NetcdfFixture;
-using test_support::scratch_dir;
+using test_support::ScratchDir;
 using test_support::write_grid_file;
 
 struct BadInput {
@@ -149,7 +150,8 @@ class FieldBadInput : public testing::TestWithParam<BadInput> {};
 
 TEST_P(FieldBadInput, OneLineNamingTheFile) {
   const BadInput& c = GetParam();
-  const std::string dir = scratch_dir("bad_" + c.name);
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   const auto [paths, variables] = c.make(dir);
   std::string expected = c.message;
   if (auto at = expected.find("{dir}"); at != std::string::npos) expected.replace(at, 5, dir);

@@ -4,10 +4,11 @@
 
 #include <cmath>
 #include <fstream>
-#include <iterator>
 
 #include "core/util/error.h"
 #include "domains/weather/field_dataset.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
@@ -16,13 +17,14 @@ namespace {
 using test_support::GridSpec;
 using test_support::NetcdfFixture;
 using test_support::grid_value;
-using test_support::scratch_dir;
+using test_support::ScratchDir;
 using test_support::write_grid_file;
 
 constexpr double kHours2019March1 = 430944;  // (2019-03-01 - 1970-01-01) in hours, from Python's datetime
 
 TEST(FieldReader, ClassicFilePackedShortsDescendingLatitude) {
-  const std::string path = scratch_dir("classic") + "/era5_like.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/era5_like.nc";
   NetcdfFixture f(path, 0);
   const int lon = f.coordinate("longitude", {0, 90, 180, 270}, {{"units", "degrees_east"}});
   const int lat = f.coordinate("latitude", {60, 55, 50}, {{"units", "degrees_north"}});
@@ -67,8 +69,8 @@ TEST(FieldReader, ClassicFilePackedShortsDescendingLatitude) {
 // Rewrites the header entry `_FillValue: NC_SHORT, 1 value` as `NC_FLOAT, NaN` in place (both take
 // 4 bytes in a NetCDF-3 header), giving the file ERA-Interim's float NaN fill on a short variable.
 void make_fill_a_float_nan(const std::string& path) {
+  const std::string bytes = test_support::slurp(path);
   std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   const std::string entry = std::string("_FillValue\0\0", 12) + std::string("\0\0\0\3\0\0\0\1\x80\x01\0\0", 12);
   const size_t at = bytes.find(entry);
   ASSERT_NE(at, std::string::npos);
@@ -79,7 +81,8 @@ void make_fill_a_float_nan(const std::string& path) {
 
 TEST(FieldReader, NanFillOnPackedShortsLevelsAndABareMonthAxis) {
   // As ERA-Interim's file: _FillValue = NaN (a float) on shorts never matches a stored value.
-  const std::string path = scratch_dir("nanfill") + "/eraint_like.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/eraint_like.nc";
   NetcdfFixture f(path, NC_64BIT_OFFSET);
   const int lon = f.coordinate("longitude", {-180, -90, 0, 90}, {{"units", "degrees_east"}});
   const int lat = f.coordinate("latitude", {-10, 10}, {{"units", "degrees_north"}});
@@ -120,7 +123,8 @@ TEST(FieldReader, NanFillOnPackedShortsLevelsAndABareMonthAxis) {
 }
 
 TEST(FieldReader, Netcdf4GroupAxesFoundByAttributesNotNames) {
-  const std::string path = scratch_dir("group") + "/grouped.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/grouped.nc";
   NetcdfFixture f(path, NC_NETCDF4);
   const int y = f.coordinate("y", {10, 20, 30}, {{"standard_name", "latitude"}, {"bounds", "y_bounds"}});
   f.dimension("two", 2);
@@ -160,7 +164,8 @@ TEST(FieldReader, Netcdf4GroupAxesFoundByAttributesNotNames) {
 }
 
 TEST(FieldReader, DimensionsInAnyOrderAndStaticFields) {
-  const std::string path = scratch_dir("order") + "/transposed.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/transposed.nc";
   NetcdfFixture f(path, NC_NETCDF4);
   const int lon = f.coordinate("lon", {0, 120, 240}, {{"units", "degrees_east"}});
   const int lat = f.coordinate("lat", {-45, 45}, {{"units", "degrees_north"}});
@@ -191,7 +196,8 @@ TEST(FieldReader, DimensionsInAnyOrderAndStaticFields) {
 }
 
 TEST(FieldReader, UnsignedShortsAndValidRangesInPackedOrUnpackedUnits) {
-  const std::string path = scratch_dir("unsigned") + "/unsigned.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/unsigned.nc";
   NetcdfFixture f(path, 0);
   const int lat = f.coordinate("lat", {0}, {{"units", "degrees_north"}});
   const int lon = f.coordinate("lon", {0, 1, 2, 3}, {{"units", "degrees_east"}});
@@ -217,7 +223,8 @@ TEST(FieldReader, ThreeSixtyDayMonthsDecode) {
   spec.times = {0, 1, 13};
   spec.time_units = "months since 2000-01-01";
   spec.calendar = "360_day";
-  const std::string path = scratch_dir("360day") + "/months.nc";
+  const ScratchDir scratch;
+  const std::string path = scratch.str() + "/months.nc";
   write_grid_file(path, spec);
   const FieldDataset d = read_fields({path});
   const double start = 30 * 360 * 24.0;
@@ -226,7 +233,8 @@ TEST(FieldReader, ThreeSixtyDayMonthsDecode) {
 }
 
 TEST(FieldReader, FilesSplitInTimeAreSortedAndJoined) {
-  const std::string dir = scratch_dir("split");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec later;
   later.times = {6, 12};
   GridSpec earlier;
@@ -250,7 +258,8 @@ TEST(FieldReader, FilesSplitInTimeAreSortedAndJoined) {
 }
 
 TEST(FieldReader, FilesWithDifferentVariablesAreMerged) {
-  const std::string dir = scratch_dir("merge");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec temperature;
   GridSpec wind;
   wind.variable = "u10";
@@ -268,7 +277,8 @@ TEST(FieldReader, FilesWithDifferentVariablesAreMerged) {
 }
 
 TEST(FieldReader, OverlappingTimesAreRejected) {
-  const std::string dir = scratch_dir("overlap");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec a;
   GridSpec b;
   b.times = {6, 12};
@@ -284,7 +294,8 @@ TEST(FieldReader, OverlappingTimesAreRejected) {
 }
 
 TEST(FieldReader, AGapInOneVariableNamesItsFile) {
-  const std::string dir = scratch_dir("gap");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec temperature;
   GridSpec wind;
   wind.variable = "u10";
@@ -301,7 +312,8 @@ TEST(FieldReader, AGapInOneVariableNamesItsFile) {
 }
 
 TEST(FieldReader, GridsWithinToleranceAreTheSame) {
-  const std::string dir = scratch_dir("tolerance");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec a;
   GridSpec b;
   b.times = {12};

@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "domains/weather/cf_time.h"
 #include "domains/weather/field_dataset.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
@@ -111,7 +112,8 @@ TEST(FieldRealData, HalfOfARealFileIsTruncated) {
   for (const std::string name : {"era5_t2m_uk_2019-03_hourly.nc", "eraint_uvz.nc"}) {  // NetCDF-4 and NetCDF-3
     const std::string path = data_file(name);
     SKIP_WITHOUT(path);
-    const std::string half = test_support::scratch_dir("half") + "/half_" + name;
+    const test_support::ScratchDir scratch;
+    const std::string half = scratch.str() + "/half_" + name;
     std::ifstream in(path, std::ios::binary);
     std::vector<char> bytes(static_cast<size_t>(std::filesystem::file_size(path) / 2));
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 
 #include "core/autograd/autograd.h"
 #include "core/optim/adamw.h"
 #include "domains/weather/forecast_task.h"
 #include "domains/weather/rollout.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 #include "training/train_state.h"
 
@@ -17,12 +19,14 @@ namespace {
 using test_support::GridSpec;
 
 struct Fixture {
+  std::unique_ptr<test_support::ScratchDir> scratch;
   std::string dir, input;
   config::ConfigFile config;
 };
 
-Fixture tiny_run(const std::string& name) {
-  const std::string dir = test_support::scratch_dir(name);
+Fixture tiny_run() {
+  auto scratch = std::make_unique<test_support::ScratchDir>();
+  const std::string dir = scratch->str();
   GridSpec s;
   s.latitudes = {60, 57, 54, 51, 48};
   s.longitudes = {-6, -4, -2, 0, 2, 4, 6};
@@ -31,11 +35,11 @@ Fixture tiny_run(const std::string& name) {
   test_support::write_grid_file(dir + "/in.nc", s);
   config::ConfigFile cfg = config::ConfigFile::load(TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml",
                                                     {"data.files=[" + dir + "/in.nc]"});
-  return {dir, dir + "/in.nc", cfg};
+  return {std::move(scratch), dir, dir + "/in.nc", cfg};
 }
 
 TEST(ForecastTask, CheckpointRestoresThePredictions) {
-  Fixture f = tiny_run("task_checkpoint");
+  Fixture f = tiny_run();
   config::Section root = f.config.root();
   ForecastTask task(root);
   task.initialize(7);
@@ -73,7 +77,7 @@ TEST(ForecastTask, CheckpointRestoresThePredictions) {
 }
 
 TEST(ForecastTask, StatisticsComeFromTheTrainingPeriod) {
-  Fixture f = tiny_run("task_statistics");
+  Fixture f = tiny_run();
   config::Section root = f.config.root();
   ForecastTask task(root);
   const auto attributes = task.checkpoint_attributes();

@@ -9,6 +9,7 @@
 
 #include "core/util/error.h"
 #include "domains/weather/field_dataset.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
@@ -16,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using test_support::GridSpec;
-using test_support::scratch_dir;
+using test_support::ScratchDir;
 using test_support::write_grid_file;
 
 // The output file, opened read-only, with small accessors that fail the test on any error.
@@ -87,7 +88,8 @@ Forecast labelled_forecast(const FieldDataset& source, std::vector<int64_t> init
 }
 
 TEST(ForecastWriter, RoundTripOnTheSourceGrid) {
-  const std::string dir = scratch_dir("writer_roundtrip");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec spec;
   spec.times = {0, 0.25, 0.5};
   spec.time_units = "days since 2019-03-01";
@@ -138,7 +140,8 @@ TEST(ForecastWriter, LevelsAndBoundsKeepTheirPlaces) {
                      {"t2m", "t2m", false, 0, {}},
                      {"z", "z@850", true, 850, {}}};
   source.values.assign(static_cast<size_t>(2 * 3 * 2 * 3), 0.0f);
-  const std::string dir = scratch_dir("writer_levels");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   const Forecast forecast = labelled_forecast(source, {1}, {6});
   write_forecast(dir + "/out.nc", source, forecast, {});
 
@@ -159,7 +162,8 @@ TEST(ForecastWriter, LevelsAndBoundsKeepTheirPlaces) {
 }
 
 TEST(ForecastWriter, RefusesToOverwriteAnInput) {
-  const std::string dir = scratch_dir("writer_refuse");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   write_grid_file(dir + "/in.nc", GridSpec{});
   fs::create_symlink(dir + "/in.nc", dir + "/link.nc");
   const FieldDataset source = read_fields({dir + "/in.nc"});
@@ -179,7 +183,8 @@ TEST(ForecastWriter, RefusesToOverwriteAnInput) {
 }
 
 TEST(ForecastWriter, RefusalsLeaveNoFile) {
-  const std::string dir = scratch_dir("writer_no_units");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   FieldDataset source;
   source.latitude = {"lat", {0}, {}, {}};
   source.longitude = {"lon", {0}, {}, {}};

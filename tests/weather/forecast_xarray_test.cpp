@@ -2,31 +2,21 @@
 // will open it with: coordinates, decoded dates and lead times. Skips when xarray is absent.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 
 #include "domains/weather/field_dataset.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera::weather {
 namespace {
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  pclose(pipe);
-  return out;
-}
-
 TEST(ForecastXarray, OpensWithDatesAndCoordinates) {
-  if (std::system("/usr/bin/python3 -c 'import xarray, netCDF4' >/dev/null 2>&1") != 0)
+  if (test_support::run_shell("/usr/bin/python3 -c 'import xarray, netCDF4'").exit_code != 0)
     GTEST_SKIP() << "xarray not installed (apt-get install python3-xarray python3-netcdf4)";
-  const std::string dir = test_support::scratch_dir("xarray");
+  const test_support::ScratchDir scratch;
+  const std::string dir = scratch.str();
   test_support::GridSpec spec;
   spec.times = {0, 6, 12};
   spec.longitudes = {-180, -90, 0, 90};
@@ -44,8 +34,9 @@ print([int(l / 3600e9) for l in ds.lead_time.values.astype('int64')])
 print([str(t)[:16] for t in ds.valid_time.values.ravel()])
 print(float(ds.t2m.max()), ds.t2m.attrs['units'], ds.attrs['Conventions'])
 )";
-  const std::string out = run("/usr/bin/python3 " + dir + "/check.py " + dir + "/out.nc 2>&1");
-  EXPECT_EQ(out,
+  const auto r = test_support::run_shell("/usr/bin/python3 " + dir + "/check.py " + dir + "/out.nc");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
             "['time', 'lead_time', 'lat', 'lon']\n"
             "[60.0, 55.0, 50.0] [-180.0, -90.0, 0.0, 90.0]\n"
             "['2019-03-01T06:00', '2019-03-01T12:00']\n"

@@ -98,11 +98,4 @@ void write_grid_file(const std::string& path, const GridSpec& spec) {
   f.close();
 }
 
-std::string scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("tessera_weather_test_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
 }  // namespace tessera::test_support

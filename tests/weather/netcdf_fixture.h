@@ -53,7 +53,4 @@ struct GridSpec {
 void write_grid_file(const std::string& path, const GridSpec& spec);
 double grid_value(size_t t, size_t y, size_t x);
 
-// A fresh empty folder under the test temp dir for one test.
-std::string scratch_dir(const std::string& name);
-
 }  // namespace tessera::test_support

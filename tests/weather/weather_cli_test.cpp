@@ -4,16 +4,18 @@
 #include <gtest/gtest.h>
 #include <netcdf.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera {
@@ -21,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using test_support::GridSpec;
+using test_support::one_line_error;
 using test_support::run_tessera;
 using test_support::write_grid_file;
 
@@ -37,8 +40,8 @@ GridSpec three_days() {
 class WeatherCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // CTest runs each test in its own process, in parallel: one folder per process.
-    dir_ = test_support::scratch_dir("cli_" + std::to_string(::getpid()));
+    scratch_.emplace();
+    dir_ = scratch_->str();
     input_ = dir_ + "/in.nc";
     write_grid_file(input_, three_days());
     const auto r = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml --run-dir " + dir_ +
@@ -46,10 +49,10 @@ class WeatherCli : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     checkpoint_ = dir_ + "/run/checkpoints/last.h5";
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string dir_, input_, checkpoint_;
+  static void TearDownTestSuite() { scratch_.reset(); }
+  static inline std::optional<test_support::ScratchDir> scratch_;
+  static inline std::string dir_, input_, checkpoint_;
 };
-std::string WeatherCli::dir_, WeatherCli::input_, WeatherCli::checkpoint_;
 
 size_t dimension_length(int ncid, const char* name) {
   int dim = -1;
@@ -169,12 +172,7 @@ TEST_P(WeatherCliBadInput, ExitsTwoWithOneLineAndNoOutput) {
   std::string args = expand(GetParam().args, dir_);
   if (args.find("--checkpoint") == std::string::npos) args += " --checkpoint " + checkpoint_;
   for (const std::string& command : {"predict weather --output " + output + " ", std::string("eval weather ")}) {
-    const auto r = run_tessera(command + args);
-    EXPECT_EQ(r.exit_code, 2) << command << args << "\n" << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-    EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+    EXPECT_TRUE(one_line_error(run_tessera(command + args), 2, GetParam().message)) << command << args;
     EXPECT_FALSE(fs::exists(output)) << command;
   }
 }
@@ -201,8 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(WeatherCli, PredictRefusesToOverwriteItsInput) {
   const auto before = fs::file_size(input_);
   const auto r = run_tessera("predict weather --checkpoint " + checkpoint_ + " --input " + input_ + " --output " + input_);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("refusing to overwrite"), std::string::npos) << r.err;
+  EXPECT_TRUE(one_line_error(r, 2, "refusing to overwrite"));
   EXPECT_EQ(fs::file_size(input_), before);
 }
 
@@ -211,10 +208,7 @@ TEST_F(WeatherCli, PredictAndEvalCheckTheirDeviceFirst) {
   const std::string output = dir_ + "/device_forecast.nc";
   for (const std::string& command : {"predict weather --output " + output, std::string("eval weather")}) {
     const auto r = run_tessera(command + " --checkpoint " + checkpoint_ + " --input " + input_ + " --device cuda:7");
-    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-    EXPECT_EQ(r.err.rfind("tessera: error: --device: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(one_line_error(r, 2, "tessera: error: --device: ")) << command;
     EXPECT_FALSE(fs::exists(output));
   }
 }
@@ -230,16 +224,14 @@ TEST_F(WeatherCli, InfoVerifyRebuildsTheModelThroughItsDomain) {
 
 TEST_F(WeatherCli, EvalLeadsBeyondTheTestPeriodIsOneLine) {
   const auto r = run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + input_);  // 24 h in a one-day period
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("no initial time has data at every lead"), std::string::npos) << r.err;
+  EXPECT_TRUE(one_line_error(r, 2, "no initial time has data at every lead"));
 }
 
 TEST_F(WeatherCli, PredictLeadNotMadeOfTrainedLeadsIsOneLine) {
   const std::string out = dir_ + "/odd.nc";
   const auto r = run_tessera("predict weather --checkpoint " + checkpoint_ + " --input " + input_ + " --output " + out +
                              " --step-hours 0.5");
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("is not a sum of the trained leads"), std::string::npos) << r.err;
+  EXPECT_TRUE(one_line_error(r, 2, "is not a sum of the trained leads"));
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -262,12 +254,7 @@ TEST_P(WeatherCliUnsafe, RefusedWithOneLineAndNothingChanged) {
   std::string args = expand(GetParam().args, dir_);
   for (const auto& [key, value] : {std::pair<std::string, std::string>{"{ckpt}", checkpoint_}, {"{in}", input_}})
     for (size_t at; (at = args.find(key)) != std::string::npos;) args.replace(at, key.size(), value);
-  const auto r = run_tessera(args);
-  EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-  EXPECT_EQ(r.err.rfind("tessera: error: ", 0), 0u) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  EXPECT_NE(r.err.find(expand(GetParam().message, dir_)), std::string::npos) << r.err;
+  EXPECT_TRUE(one_line_error(run_tessera(args), 2, expand(GetParam().message, dir_))) << args;
   EXPECT_EQ(fs::file_size(checkpoint_), checkpoint_bytes);
   EXPECT_EQ(fs::file_size(input_), input_bytes);
   EXPECT_TRUE(fs::is_character_file("/dev/null"));
@@ -322,9 +309,9 @@ TEST_F(WeatherCli, EvalOfAOneStepFileIsOneLine) {
   one.times = {0};
   const std::string file = dir_ + "/one_step.nc";
   write_grid_file(file, one);
-  const auto r = run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + file + " --lead-hours 1");
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(one_line_error(
+      run_tessera("eval weather --checkpoint " + checkpoint_ + " --input " + file + " --lead-hours 1"), 2,
+      "no initial time has data at every lead"));
 }
 
 // Leads of 1 .. K steps cost K model steps, not K^2 / 2: 4,000 steps from one initial time run

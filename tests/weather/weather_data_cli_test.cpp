@@ -5,16 +5,19 @@
 #include <nlohmann/json.hpp>
 
 #include "domains/weather/field_dataset.h"
-#include "tests/cli/run_command.h"
-#include "tests/weather/netcdf_fixture.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera::weather {
 namespace {
 
+using test_support::one_line_error;
 using test_support::run_tessera;
 
 TEST(WeatherDataCli, WritesTheDemoFields) {
-  const std::string path = test_support::scratch_dir("cli_demo") + "/demo.nc";
+  const test_support::ScratchDir scratch;
+  const std::string path = scratch.str() + "/demo.nc";
   const auto r = run_tessera("data weather-demo --output " + path + " --days 2 --seed 5");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -24,13 +27,12 @@ TEST(WeatherDataCli, WritesTheDemoFields) {
 }
 
 TEST(WeatherDataCli, BadRequestsAreOneLineWithExitCode2) {
-  const std::string dir = test_support::scratch_dir("cli_demo_bad");
+  const test_support::ScratchDir scratch;
+  const std::string dir = scratch.str();
   const auto no_folder = run_tessera("data weather-demo --output " + dir + "/absent/demo.nc --days 1");
   EXPECT_EQ(no_folder.exit_code, 2);
   EXPECT_EQ(no_folder.err, "tessera: error: " + dir + "/absent/demo.nc: folder " + dir + "/absent does not exist\n");
-  const auto zero_days = run_tessera("data weather-demo --output " + dir + "/demo.nc --days 0");
-  EXPECT_EQ(zero_days.exit_code, 2);
-  EXPECT_NE(zero_days.err.find("--days"), std::string::npos) << zero_days.err;
+  EXPECT_TRUE(one_line_error(run_tessera("data weather-demo --output " + dir + "/demo.nc --days 0"), 2, "--days"));
   EXPECT_TRUE(std::filesystem::is_empty(dir));
 }
 

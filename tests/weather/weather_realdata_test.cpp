@@ -8,8 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/cli/run_command.h"
-#include "tests/weather/netcdf_fixture.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tessera {
 namespace {
@@ -21,7 +21,8 @@ const std::string kEra5 = TESSERA_SOURCE_DIR "/../shared/data/weather/era5_t2m_u
 
 TEST(WeatherRealData, Era5TrainPredictEval) {
   if (!fs::exists(kEra5)) GTEST_SKIP() << kEra5 << " is absent (the shared data is not on this machine)";
-  const std::string dir = test_support::scratch_dir("era5");
+  const test_support::ScratchDir scratch;
+  const std::string dir = scratch.str();
   const auto train = run_tessera("train --config " TESSERA_SOURCE_DIR "/configs/weather/era5-t2m-uk.yaml --run-dir " + dir +
                                  "/run --max-steps 5 --set 'data.files=[" + kEra5 +
                                  "]' --set model.d_model=16 --set model.n_layer=1 --set model.afno_blocks=2"

@@ -1,8 +1,6 @@
 #pragma once
-// Runs the tessera executable as a user would and captures what it says; reads what it wrote.
-#include <map>
+// Runs the tessera executable, or any shell command, as a user would and captures what it says.
 #include <string>
-#include <vector>
 
 namespace tessera::test_support {
 
@@ -16,8 +14,5 @@ struct CommandResult {
 CommandResult run_tessera(const std::string& args);
 // Runs a shell command line (e.g. a launcher in front of TESSERA_BINARY).
 CommandResult run_shell(const std::string& command);
-
-// Every tensor of a checkpoint (parameters and optimizer moments) as raw bytes, keyed by name.
-std::map<std::string, std::vector<char>> raw_tensors(const std::string& checkpoint);
 
 }  // namespace tessera::test_support
