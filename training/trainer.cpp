@@ -75,17 +75,6 @@ TrainState train_state(Task& task, const std::string& config, Generator& data_rn
   return state;
 }
 
-// One optimizer step, as metrics.jsonl logs it.
-struct StepReport {
-  int64_t step = 0;
-  double loss = 0;  // mean over the step's micro-batches on every rank
-  double lr = 0;
-  double grad_norm = 0;  // before clipping
-  int64_t tokens = 0;    // items (tokens, samples) of the step over all ranks
-  double seconds = 0;    // wall time from drawing the first micro-batch to the update
-  double comm_wait_s = 0;  // data parallel: communication the backward pass did not hide
-};
-
 // One run of the step loop, from a model that is initialized (or about to be restored) and on
 // its device, to the final evaluation and checkpoint.
 class Run {
@@ -150,7 +139,7 @@ Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communic
 // Resumes parameters, moments, step and generators; returns the seconds the run had trained.
 double Run::restore() {
   files_.check_config(o_.effective_config);
-  const io::CheckpointMeta meta = opt_.load(files_.checkpoint(), state_);
+  const io::CheckpointMeta meta = opt_.load(files_.resume_from(), state_);
   auto it = meta.attributes.find("elapsed_s");
   return it == meta.attributes.end() ? 0.0 : std::stod(it->second);
 }
@@ -231,7 +220,7 @@ double Run::evaluate() {
 }
 
 void Run::save() {
-  if (saved_at_ == opt_.steps()) return;
+  if (files_.checkpoint().empty() || saved_at_ == opt_.steps()) return;
   PhaseScope phase(o_.on_phase, "checkpoint");
   state_.attributes["elapsed_s"] = std::to_string(elapsed());
   seek_generators(state_.generators, plan_.first_of_step(opt_.steps()));
@@ -250,6 +239,7 @@ RunResult Run::execute() {
       result_.step = r.step;
       result_.last_loss = r.loss;
       report(r);
+      if (o_.on_step) o_.on_step(r);
       if (c_.checkpoint_every > 0 && r.step % c_.checkpoint_every == 0) save();
     }
   }
