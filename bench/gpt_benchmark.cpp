@@ -102,17 +102,44 @@ InferenceTiming time_inference(text::LanguageModel& model, nn::Precision precisi
   return {median(times), foreign_load(timed_from, cpu_snapshot())};
 }
 
+double mean_of_last(const std::vector<double>& v, size_t n) {
+  n = std::min(n, v.size());
+  double mean = 0;
+  for (size_t i = v.size() - n; i < v.size(); ++i) mean += v[i] / static_cast<double>(n);
+  return mean;
+}
+
+// Flags that make no sense are refused before any work, named as on the command line.
+void check_options(const GptBenchOptions& o, Device device, nn::Precision precision) {
+  if (precision == nn::Precision::bf16 && device.is_cpu())
+    throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  if (o.threads <= 0 || o.train_steps <= 0 || o.infer_steps <= 0 || o.warmup < 0 || o.val_batches <= 0)
+    throw ConfigError("", "threads, train-steps, infer-steps and val-batches must be positive, warmup not negative");
+}
+
+// Trains with the trainer of `tessera train`, without a run directory: a checkpoint is read
+// from --resume and written to --save only when they are given.
+training::RunResult train_task(text::LanguageModelTask& task, config::ConfigFile& file, const GptBenchOptions& o,
+                               StepLog& steps) {
+  const training::TrainerConfig trainer = training::TrainerConfig::read(file.root().section("training"));
+  training::RunOptions run;
+  run.resume = !o.resume.empty();
+  run.effective_config = file.effective_yaml();
+  run.device = o.device;
+  run.on_step = [&](const training::StepReport& r) { steps.record(r); };
+  run.checkpoint = o.save;
+  run.resume_from = o.resume;
+  return training::train(task, trainer, run);
+}
+
 }  // namespace
 
 std::string run_gpt_benchmark(const GptBenchOptions& o) {
   const GptShape s = gpt_shape(o.config);
   const Device device = cuda::usable_device(o.device, "--device");
   const nn::Precision precision = nn::parse_precision(o.precision, "--precision");
-  if (precision == nn::Precision::bf16 && device.is_cpu())
-    throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  check_options(o, device, precision);
   const double peak_gflops = o.peak_gflops > 0 ? o.peak_gflops : peak_gflops_of(device, precision);
-  if (o.threads <= 0 || o.train_steps <= 0 || o.infer_steps <= 0 || o.warmup < 0 || o.val_batches <= 0)
-    throw ConfigError("", "threads, train-steps, infer-steps and val-batches must be positive, warmup not negative");
   // --train-steps counts the steps of this invocation, the trainer the steps of the run.
   const int64_t first_step = o.resume.empty() ? 0 : io::read_checkpoint_meta(o.resume).step;
 
@@ -121,16 +148,8 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
                                                       "bench gpt --config " + o.config);
   config::Section root = file.root();
   text::LanguageModelTask task(root);
-  const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
   StepLog steps(o.warmup);
-  training::RunOptions run;
-  run.resume = !o.resume.empty();
-  run.effective_config = file.effective_yaml();
-  run.device = o.device;
-  run.on_step = [&](const training::StepReport& r) { steps.record(r); };
-  run.checkpoint = o.save;
-  run.resume_from = o.resume;
-  const training::RunResult result = training::train(task, trainer, run);
+  const training::RunResult result = train_task(task, file, o, steps);
   const ForeignLoad train_load = steps.load();
 
   text::LanguageModel& model = task.model();
@@ -144,9 +163,6 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
   const double tokens = static_cast<double>(s.batch * s.ctx);
   const double flops_train = 6.0 * n_params + 12.0 * s.n_layer * s.d_model * s.ctx;
   const double tps_train = tokens / t_train, tps_infer = tokens / infer.median_s;
-  double last10 = 0;
-  const size_t n10 = std::min<size_t>(10, losses.size());
-  for (size_t i = losses.size() - n10; i < losses.size(); ++i) last10 += losses[i] / n10;
   nlohmann::ordered_json j = {
       {"config", o.config},
       {"engine", "tessera"},
@@ -166,7 +182,7 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
       {"warmup", o.warmup},
       {"loss_first", round_to(losses.front(), 4)},
       {"loss_last", round_to(losses.back(), 4)},
-      {"loss_last10_mean", round_to(last10, 4)},
+      {"loss_last10_mean", round_to(mean_of_last(losses, 10), 4)},
       {"val_loss", round_to(result.eval_loss, 4)},
       {"rss_before_model_mb", round_to(rss_before_model, 1)},
       {"threads", o.threads},
