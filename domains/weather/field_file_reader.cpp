@@ -26,7 +26,9 @@ struct Bound {
 };
 
 // Packing and missing-data attributes, applied as CF and the NetCDF User Guide say: missing values
-// and bounds in the packed type are compared before unpacking, other bounds after.
+// and bounds in the packed type are compared before unpacking, other bounds after. A value that is
+// not a finite float (NaN, +-Inf, or beyond float's range once unpacked) is missing too: one Inf
+// would otherwise spread through the normalization and the Fourier mixing to the whole forecast.
 struct Unpacking {
   double scale = 1;
   double offset = 0;
@@ -44,6 +46,7 @@ struct Unpacking {
     if ((low.packed && raw < low.value) || (high.packed && raw > high.value)) return missing_value;
     const double value = raw * scale + offset;
     if ((!low.packed && value < low.value) || (!high.packed && value > high.value)) return missing_value;
+    if (!(std::abs(value) <= std::numeric_limits<float>::max())) return missing_value;  // NaN fails too
     return static_cast<float>(value);
   }
 };
@@ -323,7 +326,7 @@ void reject_missing_fields(const std::string& path, const FieldFile& f) {
     }
     const std::string name = "'" + d.channels[c].name + "'";
     if (empty_times == d.times())
-      throw DataError(path, name + " has no valid values (all _FillValue, missing_value or outside the valid range)");
+      throw DataError(path, name + " has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)");
     if (empty_times > 0) throw DataError(path, name + " is entirely missing at " + time_label(d, f.time_decoded, static_cast<size_t>(first_empty)));
   }
 }

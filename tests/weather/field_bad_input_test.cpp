@@ -1,6 +1,7 @@
 // The bad-input table: each broken input gives one DataError line naming the right file.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -65,6 +66,21 @@ std::vector<std::string> file_with_missing(const std::string& dir, bool only_sec
 
 using Inputs = std::pair<std::vector<std::string>, std::vector<std::string>>;
 
+// t2m (double) holding `value` everywhere, with no missing-data attributes.
+std::vector<std::string> file_of_one_value(const std::string& dir, double value) {
+  const std::string path = dir + "/in.nc";
+  GridSpec spec;
+  spec.type = NC_DOUBLE;
+  write_grid_file(path, spec);
+  int ncid = -1, varid = -1;
+  nc_open(path.c_str(), NC_WRITE, &ncid);
+  nc_inq_varid(ncid, "t2m", &varid);
+  const std::vector<double> values(24, value);
+  nc_put_var_double(ncid, varid, values.data());
+  nc_close(ncid);
+  return {path};
+}
+
 GridSpec changed(const std::function<void(GridSpec&)>& change) {
   GridSpec spec;
   change(spec);
@@ -123,7 +139,9 @@ std::vector<BadInput> table() {
        [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.calendar = "noleap"; })); }, "b.nc",
        "calendar 'noleap' differs from 'standard' in {dir}/a.nc"},
       {"AllMissingField", [](const std::string& dir) { return Inputs{file_with_missing(dir, false), {}}; }, "in.nc",
-       "'t2m' has no valid values (all _FillValue, missing_value or outside the valid range)"},
+       "'t2m' has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)"},
+      {"AllInfinite", [](const std::string& dir) { return Inputs{file_of_one_value(dir, INFINITY), {}}; }, "in.nc",
+       "'t2m' has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)"},
       {"OneTimeAllMissing", [](const std::string& dir) { return Inputs{file_with_missing(dir, true), {}}; }, "in.nc",
        "'t2m' is entirely missing at 2019-03-01T06:00"},
       {"TruncatedNetcdf4", [](const std::string& dir) { return half_file(dir, NC_NETCDF4); }, "half.nc",
