@@ -11,6 +11,7 @@
 #include "core/util/error.h"
 #include "domains/weather/cf_axes.h"
 #include "domains/weather/cf_time.h"
+#include "domains/weather/grid_axes.h"
 #include "domains/weather/netcdf_file.h"
 
 namespace tessera::weather {
@@ -235,6 +236,7 @@ void read_time_axis(const std::string& path, const NetcdfFile& file, const std::
   }
   if (timed->coordinates[timed->time].id >= 0) {
     d.time = read_coordinate(file, timed->coordinates[timed->time]);
+    require_finite_axis(path, d.time, "time");
   } else {
     d.time.name = timed->dimensions[timed->time].name;
     for (size_t t = 0; t < timed->dimensions[timed->time].length; ++t) d.time.values.push_back(static_cast<double>(t));
@@ -242,15 +244,22 @@ void read_time_axis(const std::string& path, const NetcdfFile& file, const std::
   out.time_decoded = decode_time_axis(path, d);
 }
 
-// The grid of the first variable, and the time and level axes of the first variables that have them.
+// The grid of the first variable, and the time and level axes of the first variables that have
+// them, each checked: a NaN or out-of-range coordinate is named here, not met later as a grid
+// that differs from itself or as negative area weights.
 void read_axes(const std::string& path, const NetcdfFile& file, const std::vector<Layout>& layouts, FieldFile& out) {
   FieldDataset& d = out.fields;
   const Layout& first = layouts[0];
   d.latitude = read_coordinate(file, first.coordinates[first.latitude]);
+  require_valid_latitudes(path, d.latitude);
   d.longitude = read_coordinate(file, first.coordinates[first.longitude]);
+  require_valid_longitudes(path, d.longitude);
   read_time_axis(path, file, layouts, out);
   const auto leveled = std::find_if(layouts.begin(), layouts.end(), [](const Layout& l) { return l.level >= 0; });
-  if (leveled != layouts.end()) d.level = read_coordinate(file, leveled->coordinates[leveled->level]);
+  if (leveled != layouts.end()) {
+    d.level = read_coordinate(file, leveled->coordinates[leveled->level]);
+    require_valid_levels(path, d.level);
+  }
 }
 
 // Dimension `index` of `l` (if it has it) must hold the values of the axis `expected`.
