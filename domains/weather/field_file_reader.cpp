@@ -60,7 +60,24 @@ double first_number(const Attributes& a, const std::string& name, double fallbac
   return it == a.end() || it->second.numbers.empty() ? fallback : it->second.numbers[0];
 }
 
+// Packing and bounds that make no sense are refused by name; applied, they would turn every value
+// into NaN (and the message into "no valid values") or quietly into a constant.
+void require_sensible_packing(const NetcdfFile& file, const NetcdfVariable& v, const Attributes& a) {
+  const std::string owner = "'" + v.name + "' has ";
+  for (const char* name : {"scale_factor", "add_offset", "valid_min", "valid_max", "valid_range"})
+    if (auto it = a.find(name); it != a.end())
+      for (double x : it->second.numbers)
+        if (!std::isfinite(x)) throw DataError(file.path(), owner + name + " = " + format_number(x) + "; it must be a finite number");
+  if (first_number(a, "scale_factor", 1) == 0)
+    throw DataError(file.path(), owner + "scale_factor = 0, which would make every value its add_offset");
+  const auto range = a.find("valid_range");
+  if (range != a.end() && range->second.numbers.size() == 2 && range->second.numbers[0] > range->second.numbers[1])
+    throw DataError(file.path(), owner + "valid_range " + format_number(range->second.numbers[0]) + ", " +
+                                     format_number(range->second.numbers[1]) + ": the minimum is above the maximum");
+}
+
 Unpacking unpacking_of(const NetcdfFile& file, const NetcdfVariable& v, const Attributes& a) {
+  require_sensible_packing(file, v, a);
   Unpacking u;
   u.scale = first_number(a, "scale_factor", 1);
   u.offset = first_number(a, "add_offset", 0);
@@ -236,11 +253,11 @@ void read_time_axis(const std::string& path, const NetcdfFile& file, const std::
   }
   if (timed->coordinates[timed->time].id >= 0) {
     d.time = read_coordinate(file, timed->coordinates[timed->time]);
-    require_finite_axis(path, d.time, "time");
   } else {
     d.time.name = timed->dimensions[timed->time].name;
     for (size_t t = 0; t < timed->dimensions[timed->time].length; ++t) d.time.values.push_back(static_cast<double>(t));
   }
+  require_finite_axis(path, d.time, "time");
   out.time_decoded = decode_time_axis(path, d);
 }
 
@@ -343,6 +360,8 @@ void reject_missing_fields(const std::string& path, const FieldFile& f) {
 }  // namespace
 
 std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char text[32];
   std::snprintf(text, sizeof text, "%.10g", value);
   return text;

@@ -11,12 +11,6 @@ namespace tessera::weather {
 
 namespace {
 
-std::string number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return format_number(v);
-}
-
 std::string at(size_t i) { return "index " + std::to_string(i); }
 
 std::string named(const Coordinate& axis, const std::string& kind) { return kind + " '" + axis.name + "'"; }
@@ -24,8 +18,8 @@ std::string named(const Coordinate& axis, const std::string& kind) { return kind
 void require_range(const std::string& path, const Coordinate& axis, const std::string& kind, double limit) {
   for (size_t i = 0; i < axis.values.size(); ++i)
     if (std::abs(axis.values[i]) > limit)
-      throw DataError(path, named(axis, kind) + " has " + number(axis.values[i]) + " at " + at(i) + ", outside [" +
-                                number(-limit) + ", " + number(limit) + "]");
+      throw DataError(path, named(axis, kind) + " has " + format_number(axis.values[i]) + " at " + at(i) + ", outside [" +
+                                format_number(-limit) + ", " + format_number(limit) + "]");
 }
 
 // Repeats first (they say the most), then a change of direction.
@@ -36,14 +30,14 @@ void require_strictly_monotonic(const std::string& path, const Coordinate& axis,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
   for (size_t k = 1; k < order.size(); ++k)
     if (v[order[k]] == v[order[k - 1]])
-      throw DataError(path, "duplicate " + kind + " " + number(v[order[k]]) + " in '" + axis.name + "' (indices " +
+      throw DataError(path, "duplicate " + kind + " " + format_number(v[order[k]]) + " in '" + axis.name + "' (indices " +
                                 std::to_string(order[k - 1]) + " and " + std::to_string(order[k]) + ")");
   for (size_t i = 2; i < v.size(); ++i)
     if ((v[i] > v[i - 1]) != (v[1] > v[0])) {
       const char* first = v[1] > v[0] ? "increases" : "decreases";
       const char* then = v[1] > v[0] ? "decreases" : "increases";
-      throw DataError(path, named(axis, kind) + " is not monotonic: it " + first + " from " + number(v[0]) + " to " +
-                                number(v[i - 1]) + ", then " + then + " to " + number(v[i]) + " at " + at(i));
+      throw DataError(path, named(axis, kind) + " is not monotonic: it " + first + " from " + format_number(v[0]) + " to " +
+                                format_number(v[i - 1]) + ", then " + then + " to " + format_number(v[i]) + " at " + at(i));
     }
 }
 
@@ -60,7 +54,7 @@ std::vector<double> sorted_meridians(const std::vector<double>& longitudes) {
   return m;
 }
 
-std::string span(const std::vector<double>& v) { return number(v.front()) + ".." + number(v.back()); }
+std::string span(const std::vector<double>& v) { return format_number(v.front()) + ".." + format_number(v.back()); }
 
 std::string direction(const std::vector<double>& v, const std::string& kind) {
   const bool ascending = v.back() > v.front();
@@ -72,9 +66,12 @@ std::string direction(const std::vector<double>& v, const std::string& kind) {
 }  // namespace
 
 void require_finite_axis(const std::string& path, const Coordinate& axis, const std::string& kind) {
+  // An empty axis (an unlimited dimension with no records) would otherwise surface as a field
+  // with "no valid values".
+  if (axis.values.empty()) throw DataError(path, named(axis, kind) + " has no points");
   for (size_t i = 0; i < axis.values.size(); ++i)
     if (!std::isfinite(axis.values[i]))
-      throw DataError(path, named(axis, kind) + " has " + number(axis.values[i]) + " at " + at(i));
+      throw DataError(path, named(axis, kind) + " has " + format_number(axis.values[i]) + " at " + at(i));
 }
 
 void require_valid_latitudes(const std::string& path, const Coordinate& latitude) {
@@ -89,7 +86,7 @@ void require_valid_longitudes(const std::string& path, const Coordinate& longitu
   require_strictly_monotonic(path, longitude, "longitude");
   const std::vector<double>& v = longitude.values;
   if (v.size() > 1 && std::abs(v.back() - v.front()) >= 360) {
-    const std::string which = number(v.back()) + " at " + at(v.size() - 1) + " and " + number(v.front()) + " at " + at(0);
+    const std::string which = format_number(v.back()) + " at " + at(v.size() - 1) + " and " + format_number(v.front()) + " at " + at(0);
     throw DataError(path, named(longitude, "longitude") + " holds a meridian twice: " + which +
                               (std::abs(v.back() - v.front()) == 360 ? " (drop the cyclic point)" : ""));
   }
@@ -111,7 +108,7 @@ std::string axis_difference(const Coordinate& here, const Coordinate& there, con
     return "longitudes run " + span(a) + " here, " + span(b) + " there (the same meridians, starting elsewhere)";
   size_t i = 0;
   while (std::abs(a[i] - b[i]) <= tolerance) ++i;
-  return kind + "[" + std::to_string(i) + "] is " + number(a[i]) + " here, " + number(b[i]) + " there";
+  return kind + "[" + std::to_string(i) + "] is " + format_number(a[i]) + " here, " + format_number(b[i]) + " there";
 }
 
 }  // namespace tessera::weather

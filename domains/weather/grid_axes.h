@@ -7,7 +7,7 @@
 
 namespace tessera::weather {
 
-// `kind` ("time", "level", ...) names the axis in messages. Every value must be finite.
+// `kind` ("time", "level", ...) names the axis in messages. It must have points, all finite.
 void require_finite_axis(const std::string& path, const Coordinate& axis, const std::string& kind);
 // Latitudes: finite, in [-90, 90] and strictly monotonic (no repeats; either direction).
 void require_valid_latitudes(const std::string& path, const Coordinate& latitude);

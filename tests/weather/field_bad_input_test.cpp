@@ -66,6 +66,19 @@ std::vector<std::string> file_with_missing(const std::string& dir, bool only_sec
 
 using Inputs = std::pair<std::vector<std::string>, std::vector<std::string>>;
 
+// The default grid with one more numeric attribute on t2m.
+Inputs file_with_attribute(const std::string& dir, const char* name, nc_type type, const std::vector<double>& values) {
+  const std::string path = dir + "/in.nc";
+  write_grid_file(path, GridSpec{});
+  int ncid = -1, varid = -1;
+  nc_open(path.c_str(), NC_WRITE, &ncid);
+  nc_inq_varid(ncid, "t2m", &varid);
+  nc_redef(ncid);
+  nc_put_att_double(ncid, varid, name, type, values.size(), values.data());
+  nc_close(ncid);
+  return {{path}, {}};
+}
+
 // t2m (double) holding `value` everywhere, with no missing-data attributes.
 std::vector<std::string> file_of_one_value(const std::string& dir, double value) {
   const std::string path = dir + "/in.nc";
@@ -164,6 +177,18 @@ std::vector<BadInput> table() {
       {"LongitudeCyclicPoint",
        [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.longitudes = {0, 120, 240, 360}; })); },
        "in.nc", "longitude 'lon' holds a meridian twice: 360 at index 3 and 0 at index 0 (drop the cyclic point)"},
+      {"EmptyLatitude", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {}; })); },
+       "in.nc", "latitude 'lat' has no points"},
+      {"EmptyTime", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.times = {}; })); }, "in.nc",
+       "time 'time' has no points"},
+      {"NanScaleFactor", [](const std::string& dir) { return file_with_attribute(dir, "scale_factor", NC_FLOAT, {NAN}); },
+       "in.nc", "'t2m' has scale_factor = NaN; it must be a finite number"},
+      {"InfiniteValidMin", [](const std::string& dir) { return file_with_attribute(dir, "valid_min", NC_DOUBLE, {-INFINITY}); },
+       "in.nc", "'t2m' has valid_min = -Inf; it must be a finite number"},
+      {"ZeroScaleFactor", [](const std::string& dir) { return file_with_attribute(dir, "scale_factor", NC_FLOAT, {0}); },
+       "in.nc", "'t2m' has scale_factor = 0, which would make every value its add_offset"},
+      {"ValidRangeReversed", [](const std::string& dir) { return file_with_attribute(dir, "valid_range", NC_FLOAT, {300, 200}); },
+       "in.nc", "'t2m' has valid_range 300, 200: the minimum is above the maximum"},
       {"NanTime", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.times = {0, NAN}; })); },
        "in.nc", "time 'time' has NaN at index 1"},
       {"DifferentCalendars",
