@@ -3,52 +3,20 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "bench/cpu_load.h"
+#include "bench/gpt_run_config.h"
 #include "core/autograd/autograd.h"
 #include "core/cuda/runtime.h"
+#include "core/io/checkpoint.h"
 #include "core/nn/mixed_precision.h"
-#include "core/ops/cpu/gemm.h"
 #include "core/util/error.h"
-#include "domains/text/byte_corpus.h"
-#include "domains/text/language_model.h"
-#include "training/train_state.h"
+#include "domains/text/language_model_task.h"
+#include "training/trainer.h"
 
 namespace tessera::bench {
 namespace {
-
-struct GptShape {
-  int64_t vocab, ctx, n_layer, d_model, n_head, batch;
-};
-
-GptShape shape_of(const std::string& config) {
-  if (config == "tiny") return {256, 128, 4, 128, 4, 16};
-  if (config == "small") return {256, 256, 6, 384, 6, 8};
-  if (config == "gpt2-124m") return {50257, 1024, 12, 768, 12, 16};
-  throw ConfigError("", "unknown benchmark config '" + config + "' (allowed: tiny, small, gpt2-124m)");
-}
-
-// Random windows of ctx + 1 bytes: inputs and next-byte targets, as torch_ref.get_batch.
-struct Batch {
-  Tensor x, y;
-};
-
-Batch random_batch(const std::vector<uint8_t>& bytes, size_t begin, size_t end, const GptShape& s, Generator& g) {
-  Batch b{Tensor::empty({s.batch, s.ctx}, DType::i64), Tensor::empty({s.batch, s.ctx}, DType::i64)};
-  int64_t* x = b.x.data<int64_t>();
-  int64_t* y = b.y.data<int64_t>();
-  const uint64_t range = end - begin - s.ctx - 1;
-  for (int64_t i = 0; i < s.batch; ++i) {
-    const size_t start = begin + g.below(range);
-    for (int64_t t = 0; t < s.ctx; ++t) {
-      x[i * s.ctx + t] = bytes[start + t];
-      y[i * s.ctx + t] = bytes[start + t + 1];
-    }
-  }
-  return b;
-}
 
 // Dense peaks in GFLOP/s of the SXM parts, by product name: bf16 on the tensor cores, and plain
 // fp32 (the fp32 GEMMs run without TF32).
@@ -71,111 +39,130 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 double round_to(double v, int digits) {
   const double f = std::pow(10.0, digits);
   return std::round(v * f) / f;
 }
 
-}  // namespace
+// The trainer's steps as it reports them. The load of other processes is measured from the end
+// of warm-up to the last step, as the reference does.
+class StepLog {
+ public:
+  explicit StepLog(int warmup) : warmup_(warmup), timed_from_(cpu_snapshot()), timed_to_(timed_from_) {}
+  void record(const training::StepReport& r) {
+    seconds_.push_back(r.seconds);
+    losses_.push_back(r.loss);
+    timed_to_ = cpu_snapshot();
+    if (static_cast<int>(seconds_.size()) == warmup_) timed_from_ = timed_to_;
+  }
+  // Step times after warm-up; all of them when there are no more.
+  std::vector<double> timed() const {
+    if (static_cast<int>(seconds_.size()) <= warmup_) return seconds_;
+    return std::vector<double>(seconds_.begin() + warmup_, seconds_.end());
+  }
+  const std::vector<double>& losses() const { return losses_; }
+  ForeignLoad load() const { return foreign_load(timed_from_, timed_to_); }
 
-std::string run_gpt_benchmark(const GptBenchOptions& o) {
-  const GptShape s = shape_of(o.config);
-  const Device device = cuda::usable_device(o.device, "--device");
-  const nn::Precision precision = nn::parse_precision(o.precision, "--precision");
-  if (precision == nn::Precision::bf16 && device.is_cpu())
-    throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
-  const double peak_gflops = o.peak_gflops > 0 ? o.peak_gflops : peak_gflops_of(device, precision);
-  // Device work is queued; timers are read only once it is done.
+ private:
+  int warmup_;
+  std::vector<double> seconds_, losses_;
+  CpuSnapshot timed_from_, timed_to_;
+};
+
+struct InferenceTiming {
+  double median_s;
+  ForeignLoad load;
+};
+
+// Forward passes over one batch of byte tokens (inference time does not depend on which),
+// `warmup` untimed, then `steps` timed, each waited for on a device.
+InferenceTiming time_inference(text::LanguageModel& model, nn::Precision precision, const GptShape& s,
+                               const GptBenchOptions& o) {
+  autograd::NoGradScope no_grad;
+  nn::Bf16Scope mixed(model, precision);
+  Tensor bytes = Tensor::empty({s.batch, s.ctx}, DType::i64);
+  Generator g(o.seed);
+  int64_t* b = bytes.data<int64_t>();
+  for (int64_t i = 0; i < bytes.numel(); ++i) b[i] = static_cast<int64_t>(g.below(256));
+  const Tensor tokens = model.place(bytes);
+  const Device device = tokens.device();
   auto synchronize = [&] {
     if (!device.is_cpu()) cuda::synchronize(device);
   };
+  synchronize();
+  std::vector<double> times;
+  CpuSnapshot timed_from = cpu_snapshot();
+  for (int i = 0; i < o.warmup + o.infer_steps; ++i) {
+    if (i == o.warmup) timed_from = cpu_snapshot();
+    const auto t0 = std::chrono::steady_clock::now();
+    Tensor logits = model.logits(tokens);
+    synchronize();
+    if (i >= o.warmup) times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return {median(times), foreign_load(timed_from, cpu_snapshot())};
+}
+
+double mean_of_last(const std::vector<double>& v, size_t n) {
+  n = std::min(n, v.size());
+  double mean = 0;
+  for (size_t i = v.size() - n; i < v.size(); ++i) mean += v[i] / static_cast<double>(n);
+  return mean;
+}
+
+// Flags that make no sense are refused before any work, named as on the command line.
+void check_options(const GptBenchOptions& o, Device device, nn::Precision precision) {
+  if (precision == nn::Precision::bf16 && device.is_cpu())
+    throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
   if (o.threads <= 0 || o.train_steps <= 0 || o.infer_steps <= 0 || o.warmup < 0 || o.val_batches <= 0)
     throw ConfigError("", "threads, train-steps, infer-steps and val-batches must be positive, warmup not negative");
-  cpu::set_num_threads(o.threads);
+}
 
-  const text::ByteCorpus corpus = text::load_byte_corpus(o.data);
-  const size_t n_train = static_cast<size_t>(0.9 * static_cast<double>(corpus.bytes.size()));
-  if (n_train < static_cast<size_t>(s.ctx) + 2 || corpus.bytes.size() - n_train < static_cast<size_t>(s.ctx) + 2)
-    throw DataError(o.data, "corpus too small for a context of " + std::to_string(s.ctx));
+// Trains with the trainer of `tessera train`, without a run directory: a checkpoint is read
+// from --resume and written to --save only when they are given.
+training::RunResult train_task(text::LanguageModelTask& task, config::ConfigFile& file, const GptBenchOptions& o,
+                               StepLog& steps) {
+  const training::TrainerConfig trainer = training::TrainerConfig::read(file.root().section("training"));
+  training::RunOptions run;
+  run.resume = !o.resume.empty();
+  run.effective_config = file.effective_yaml();
+  run.device = o.device;
+  run.on_step = [&](const training::StepReport& r) { steps.record(r); };
+  run.checkpoint = o.save;
+  run.resume_from = o.resume;
+  return training::train(task, trainer, run);
+}
+
+}  // namespace
+
+std::string run_gpt_benchmark(const GptBenchOptions& o) {
+  const GptShape s = gpt_shape(o.config);
+  const Device device = cuda::usable_device(o.device, "--device");
+  const nn::Precision precision = nn::parse_precision(o.precision, "--precision");
+  check_options(o, device, precision);
+  const double peak_gflops = o.peak_gflops > 0 ? o.peak_gflops : peak_gflops_of(device, precision);
+  // --train-steps counts the steps of this invocation, the trainer the steps of the run.
+  const int64_t first_step = o.resume.empty() ? 0 : io::read_checkpoint_meta(o.resume).step;
 
   const double rss_before_model = peak_rss_mb();
-  text::LanguageModelConfig mc;
-  mc.vocab_size = s.vocab;
-  mc.context = s.ctx;
-  mc.trunk.d_model = s.d_model;
-  mc.trunk.n_layer = s.n_layer;
-  mc.trunk.n_head = s.n_head;
-  text::LanguageModel model(mc);
-  Generator init_rng(o.seed);
-  nn::init_gpt2(model, s.n_layer, init_rng);
-  model.to(device);
-  optim::AdamW opt(model.named_parameters(), optim::AdamWConfig{3e-4, 0.9, 0.999, 1e-8, 0.1});
-  Generator data_rng(o.seed);
-  const nlohmann::json run_config = {{"benchmark", "gpt"}, {"config", o.config}, {"seed", o.seed}};
-  training::TrainState state{&model, &opt, {{"data", &data_rng}}, "bench/gpt-" + o.config, run_config.dump(), {}};
-  if (!o.resume.empty()) training::load_train_state(o.resume, state);
+  config::ConfigFile file = config::ConfigFile::parse(gpt_run_config(o, s, first_step + o.train_steps),
+                                                      "bench gpt --config " + o.config);
+  config::Section root = file.root();
+  text::LanguageModelTask task(root);
+  StepLog steps(o.warmup);
+  const training::RunResult result = train_task(task, file, o, steps);
+  const ForeignLoad train_load = steps.load();
 
-  std::vector<double> step_times, losses;
-  CpuSnapshot snap0 = cpu_snapshot();
-  for (int step = 0; step < o.train_steps; ++step) {
-    if (step == o.warmup) snap0 = cpu_snapshot();
-    Batch b = random_batch(corpus.bytes, 0, n_train, s, data_rng);
-    b = {model.place(b.x), model.place(b.y)};
-    synchronize();
-    const auto t0 = std::chrono::steady_clock::now();
-    opt.zero_grad();
-    nn::Bf16Scope mixed(model, precision);
-    Tensor loss = model.loss(b.x, b.y);
-    loss.backward();
-    mixed.end();
-    opt.step(opt.config().lr);
-    synchronize();
-    const double dt = seconds_since(t0);
-    step_times.push_back(dt);
-    losses.push_back(loss.item());
-    if (o.log_every > 0 && (step % o.log_every == 0 || step == o.train_steps - 1))
-      std::cerr << "step " << opt.steps() << " loss " << losses.back() << " " << dt * 1e3 << " ms" << std::endl;
-  }
-  const ForeignLoad train_load = foreign_load(snap0, cpu_snapshot());
-  if (!o.save.empty()) training::save_train_state(o.save, state);
-  std::vector<double> timed(step_times.begin() + std::min<size_t>(o.warmup, step_times.size()), step_times.end());
-  if (timed.empty()) timed = step_times;
+  text::LanguageModel& model = task.model();
+  model.set_training(false);
+  const InferenceTiming infer = time_inference(model, precision, s, o);
+
+  const std::vector<double> timed = steps.timed();
+  const std::vector<double>& losses = steps.losses();
   const double t_train = median(timed);
-
-  autograd::NoGradScope no_grad;
-  nn::Bf16Scope mixed(model, precision);
-  Generator val_rng(1234);
-  double val_loss = 0;
-  for (int i = 0; i < o.val_batches; ++i) {
-    Batch b = random_batch(corpus.bytes, n_train, corpus.bytes.size(), s, val_rng);
-    val_loss += model.loss(model.place(b.x), model.place(b.y)).item() / o.val_batches;
-  }
-
-  Batch ib = random_batch(corpus.bytes, 0, n_train, s, data_rng);
-  ib.x = model.place(ib.x);
-  synchronize();
-  std::vector<double> infer_times;
-  for (int i = 0; i < o.warmup + o.infer_steps; ++i) {
-    if (i == o.warmup) snap0 = cpu_snapshot();
-    const auto t0 = std::chrono::steady_clock::now();
-    Tensor logits = model.logits(ib.x);
-    synchronize();
-    if (i >= o.warmup) infer_times.push_back(seconds_since(t0));
-  }
-  const ForeignLoad infer_load = foreign_load(snap0, cpu_snapshot());
-  const double t_infer = median(infer_times);
-
   const int64_t n_params = model.num_parameters();
   const double tokens = static_cast<double>(s.batch * s.ctx);
   const double flops_train = 6.0 * n_params + 12.0 * s.n_layer * s.d_model * s.ctx;
-  const double tps_train = tokens / t_train, tps_infer = tokens / t_infer;
-  double last10 = 0;
-  const size_t n10 = std::min<size_t>(10, losses.size());
-  for (size_t i = losses.size() - n10; i < losses.size(); ++i) last10 += losses[i] / n10;
+  const double tps_train = tokens / t_train, tps_infer = tokens / infer.median_s;
   nlohmann::ordered_json j = {
       {"config", o.config},
       {"engine", "tessera"},
@@ -186,7 +173,7 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
       {"mfu_infer", round_to(tps_infer * flops_train / 3.0 / (peak_gflops * 1e9), 4)},
       {"train_step_ms_median", round_to(t_train * 1e3, 2)},
       {"train_step_ms_min", round_to(*std::min_element(timed.begin(), timed.end()) * 1e3, 2)},
-      {"infer_ms_median", round_to(t_infer * 1e3, 2)},
+      {"infer_ms_median", round_to(infer.median_s * 1e3, 2)},
       {"achieved_gflops_train", round_to(tps_train * flops_train / 1e9, 1)},
       {"n_params", n_params},
       {"flops_per_token_train", static_cast<int64_t>(flops_train)},
@@ -195,21 +182,21 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
       {"warmup", o.warmup},
       {"loss_first", round_to(losses.front(), 4)},
       {"loss_last", round_to(losses.back(), 4)},
-      {"loss_last10_mean", round_to(last10, 4)},
-      {"val_loss", round_to(val_loss, 4)},
+      {"loss_last10_mean", round_to(mean_of_last(losses, 10), 4)},
+      {"val_loss", round_to(result.eval_loss, 4)},
       {"rss_before_model_mb", round_to(rss_before_model, 1)},
       {"threads", o.threads},
       {"bg_cpu_frac_train", round_to(train_load.other_processes, 3)},
-      {"bg_cpu_frac_infer", round_to(infer_load.other_processes, 3)},
+      {"bg_cpu_frac_infer", round_to(infer.load.other_processes, 3)},
       {"steal_frac_train", round_to(train_load.steal, 3)},
       {"peak_gflops", peak_gflops},
       {"device", device.str()},
       {"device_name", device.is_cpu() ? "cpu" : cuda::device_name(device)},
       {"precision", o.precision},
       {"seed", o.seed},
-      {"data_bytes", corpus.bytes.size()},
-      {"data_files", corpus.files},
-      {"step", opt.steps()},
+      {"data_bytes", task.corpus_bytes()},
+      {"data_files", task.corpus_files()},
+      {"step", result.step},
   };
   return j.dump();
 }

@@ -45,7 +45,8 @@ void add_bench_command(CLI::App& app, Action& action) {
   bench->require_subcommand(1);
   auto o = std::make_shared<bench::GptBenchOptions>();
   CLI::App* gpt = bench->add_subcommand(
-      "gpt", "Train and time the GPT-2-style byte model of the PyTorch reference; prints one JSON line");
+      "gpt", "Train (with the trainer of `tessera train`) and time the GPT-2-style byte model of the PyTorch reference; prints one "
+      "JSON line");
   gpt->add_option("--config", o->config,
                   "Model size: tiny (4x128, ctx 128, batch 16), small (6x384, ctx 256, batch 8) or gpt2-124m (12x768, "
                   "ctx 1024, vocab 50257, batch 16)")
@@ -65,7 +66,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"fp32", "bf16"}))
       ->capture_default_str();
   gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();
-  gpt->add_option("--log-every", o->log_every, "Print the training loss every N steps to stderr (0: never)")
+  gpt->add_option("--log-every", o->log_every, "Print training progress every N steps to stderr (0: at the last step only)")
       ->capture_default_str();
   gpt->add_option("--resume", o->resume, "Continue from this checkpoint (parameters, optimizer, data order)");
   gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps");

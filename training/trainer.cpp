@@ -2,18 +2,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <sstream>
+#include <memory>
 #include <thread>
 
 #include "core/autograd/autograd.h"
 #include "core/cuda/runtime.h"
 #include "core/dist/communicator.h"
-#include "core/io/atomic_file.h"
 #include "core/nn/mixed_precision.h"
 #include "core/ops/cpu/gemm.h"
 #include "core/ops/ops.h"
@@ -23,39 +17,11 @@
 #include "training/interrupt.h"
 #include "training/micro_batches.h"
 #include "training/progress.h"
+#include "training/run_files.h"
 #include "training/train_state.h"
 
 namespace tessera::training {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-  io::write_atomically(p.string(), [&](const std::string& tmp) {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out.flush()) throw InputError(p.string(), "cannot write file");
-  });
-}
-
-// Appends one JSON object per line; flushed at once so a killed run keeps its metrics.
-class MetricsLog {
- public:
-  explicit MetricsLog(const fs::path& p) : out_(p, std::ios::app) {
-    if (!out_) throw InputError(p.string(), "cannot open metrics log for writing");
-  }
-  void write(const nlohmann::ordered_json& j) { out_ << j.dump() << std::endl; }
-
- private:
-  std::ofstream out_;
-};
 
 // Reports a phase to the run's listener for as long as it lives.
 class PhaseScope {
@@ -74,6 +40,224 @@ class PhaseScope {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void set_threads(const TrainerConfig& c) {
+  cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+// The device the run trains on, refused before any work when it cannot run this config.
+Device training_device(const TrainerConfig& c, const RunOptions& o, const dist::Communicator& comm) {
+  const char* key = o.device.empty() ? "training.device" : "--device";
+  const Device device = cuda::usable_device(o.device.empty() ? c.device : o.device, key);
+  if (nn::parse_precision(c.precision, "training.precision") == nn::Precision::bf16 && device.is_cpu())
+    throw ConfigError("training.precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  // The data-parallel buckets are host fp32 buffers reduced over MPI; GPU gradients need the
+  // NCCL communicator in that path first.
+  if (comm.size() > 1 && !device.is_cpu())
+    throw ConfigError(key, "data-parallel training on CUDA devices is not supported yet; run several ranks on the CPU "
+                           "or one rank per GPU job");
+  return device;
+}
+
+// A fresh run: parameters and the model's own generators seeded from training.seed.
+void start_fresh(Task& task, uint64_t seed, const RunFiles& files, bool root) {
+  task.initialize(seed);  // on the host; the parameters move to the device next
+  for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(seed ^ std::hash<std::string>{}(name)));
+  if (root) files.clear_metrics();
+}
+
+TrainState train_state(Task& task, const std::string& config, Generator& data_rng) {
+  TrainState state{&task.model(), nullptr, task.model_generators(), task.architecture(), config,
+                   task.checkpoint_attributes()};
+  state.generators["data"] = &data_rng;
+  return state;
+}
+
+// One run of the step loop, from a model that is initialized (or about to be restored) and on
+// its device, to the final evaluation and checkpoint.
+class Run {
+ public:
+  Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
+      RunFiles files);
+  RunResult execute();
+
+ private:
+  double restore();
+  bool stop_requested();
+  StepReport step();
+  double micro_batch(int64_t micro);
+  void report(const StepReport& r);
+  double evaluate();
+  void save();
+  RunResult finish();
+  double elapsed() const { return previous_elapsed_ + seconds_since(start_); }
+
+  Task& task_;
+  const TrainerConfig& c_;
+  const RunOptions& o_;
+  dist::Communicator& comm_;
+  const bool root_;
+  const MicroBatchPlan& plan_;
+  const nn::Precision precision_;
+  const RunFiles files_;
+  nn::Module& model_;
+  DataParallelOptimizer opt_;
+  Generator data_rng_;
+  TrainState state_;
+  // A resumed run restores the optimizer and generators above while this is initialized, so the
+  // members below see the restored step.
+  const double previous_elapsed_;
+  const int64_t target_;
+  const optim::LrSchedule schedule_;
+  const std::unique_ptr<MetricsLog> metrics_;
+  Progress progress_;
+  InterruptGuard interrupts_;
+  const std::chrono::steady_clock::time_point start_;
+  RunResult result_;
+  int64_t saved_at_ = -1, evaluated_at_ = -1;  // steps of the last checkpoint and evaluation
+};
+
+Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
+         RunFiles files)
+    : task_(task), c_(c), o_(o), comm_(comm), root_(comm.is_root()), plan_(plan),
+      precision_(nn::parse_precision(c.precision, "training.precision")), files_(std::move(files)),
+      model_(task.model()),
+      opt_(comm, model_.named_parameters(), optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
+           DataParallelConfig{c.zero == 1, c.bucket_mb}),
+      data_rng_(splitmix64(c.seed ^ 0xda7aull)), state_(train_state(task, o.effective_config, data_rng_)),
+      previous_elapsed_(o.resume ? restore() : 0.0),
+      target_(o.max_steps >= 0 ? std::min(c.max_steps, o.max_steps) : c.max_steps),
+      schedule_{c.lr, c.warmup_steps, c.max_steps, c.min_lr},
+      metrics_(root_ ? files_.open_metrics() : nullptr), progress_(opt_.steps(), target_),
+      start_(std::chrono::steady_clock::now()) {
+  if (root_) files_.write_config(o.effective_config);
+  result_.step = opt_.steps();
+}
+
+// Resumes parameters, moments, step and generators; returns the seconds the run had trained.
+double Run::restore() {
+  files_.check_config(o_.effective_config);
+  const io::CheckpointMeta meta = opt_.load(files_.resume_from(), state_);
+  auto it = meta.attributes.find("elapsed_s");
+  return it == meta.attributes.end() ? 0.0 : std::stod(it->second);
+}
+
+// Every rank stops at the same step: a signal or the clock seen by any rank stops them all.
+bool Run::stop_requested() {
+  double reasons[2] = {static_cast<double>(InterruptGuard::received()),
+                       o_.max_minutes >= 0 && seconds_since(start_) >= o_.max_minutes * 60.0 ? 1.0 : 0.0};
+  comm_.all_reduce(reasons, 2, dist::ReduceOp::max);
+  result_.interrupted_by = static_cast<int>(reasons[0]);
+  return reasons[0] > 0 || reasons[1] > 0;
+}
+
+StepReport Run::step() {
+  const auto t0 = std::chrono::steady_clock::now();
+  opt_.zero_grad();
+  double loss_sum = 0;
+  for (int64_t micro = 0; micro < plan_.per_rank(); ++micro) loss_sum += micro_batch(micro);
+  StepReport r;
+  // The rank that finished its backward pass last waits for communication alone, not for
+  // slower ranks: its wait is the communication the backward pass did not hide.
+  r.comm_wait_s = comm_.all_reduce(opt_.finish_reduction(), dist::ReduceOp::min);
+  r.lr = schedule_.at(opt_.steps());
+  r.grad_norm = opt_.step(r.lr, c_.grad_clip);
+  r.step = opt_.steps();
+  r.loss = comm_.all_reduce(loss_sum, dist::ReduceOp::sum) / static_cast<double>(plan_.per_step());
+  r.tokens = task_.items_per_batch() * plan_.per_step();
+  r.seconds = seconds_since(t0);
+  return r;
+}
+
+// Forward and backward pass of this rank's micro-batch `micro`; returns its loss.
+double Run::micro_batch(int64_t micro) {
+  seek_generators(state_.generators, plan_.index(opt_.steps(), micro));
+  nn::Bf16Scope mixed(model_, precision_);
+  Tensor loss = task_.train_loss(data_rng_);
+  const double loss_value = loss.item();  // one device-to-host read per micro-batch
+  if (!std::isfinite(loss_value))
+    throw Error("training loss became " + std::to_string(loss_value) + " at step " + std::to_string(opt_.steps() + 1) +
+                " (lower training.lr or raise training.warmup_steps)");
+  Tensor scaled = plan_.per_step() > 1 ? ops::scale(loss, 1.0 / static_cast<double>(plan_.per_step())) : loss;
+  if (micro + 1 == plan_.per_rank())
+    opt_.backward_and_reduce(scaled);
+  else
+    scaled.backward();
+  mixed.end();
+  return loss_value;
+}
+
+// Rank 0 logs every training.log_every steps, at each evaluation and at the last step.
+void Run::report(const StepReport& r) {
+  const bool eval_now = c_.eval_every > 0 && r.step % c_.eval_every == 0;
+  if (!root_ || !(r.step % c_.log_every == 0 || eval_now || r.step == target_)) return;
+  const double tokens_per_s = static_cast<double>(r.tokens) / std::max(1e-9, r.seconds);
+  nlohmann::ordered_json j = {{"step", r.step},
+                              {"loss", r.loss},
+                              {"lr", r.lr},
+                              {"tokens_per_s", tokens_per_s},
+                              {"grad_norm", r.grad_norm},
+                              {"elapsed_s", elapsed()}};
+  if (comm_.size() > 1) j["comm_wait_s"] = r.comm_wait_s;
+  if (eval_now) {
+    j["eval_loss"] = evaluate();
+    progress_.note("step " + std::to_string(r.step) + ": eval loss " + std::to_string(result_.eval_loss));
+  }
+  if (metrics_) metrics_->write(j);
+  progress_.update(r.step, r.loss, tokens_per_s, r.lr);
+}
+
+double Run::evaluate() {
+  PhaseScope phase(o_.on_phase, "eval");
+  autograd::NoGradScope no_grad;
+  model_.set_training(false);
+  result_.eval_loss = task_.eval_loss(c_.eval_batches);
+  model_.set_training(true);
+  evaluated_at_ = opt_.steps();
+  return result_.eval_loss;
+}
+
+void Run::save() {
+  if (files_.checkpoint().empty() || saved_at_ == opt_.steps()) return;
+  PhaseScope phase(o_.on_phase, "checkpoint");
+  state_.attributes["elapsed_s"] = std::to_string(elapsed());
+  seek_generators(state_.generators, plan_.first_of_step(opt_.steps()));
+  opt_.save(files_.checkpoint(), state_);
+  saved_at_ = opt_.steps();
+}
+
+RunResult Run::execute() {
+  if (root_)
+    progress_.note(task_.describe() + "; steps " + std::to_string(opt_.steps()) + " -> " + std::to_string(target_));
+  model_.set_training(true);
+  {
+    PhaseScope training_phase(o_.on_phase, "train");
+    while (opt_.steps() < target_ && !stop_requested()) {
+      const StepReport r = step();
+      result_.step = r.step;
+      result_.last_loss = r.loss;
+      report(r);
+      if (o_.on_step) o_.on_step(r);
+      if (c_.checkpoint_every > 0 && r.step % c_.checkpoint_every == 0) save();
+    }
+  }
+  return finish();
+}
+
+RunResult Run::finish() {
+  if (root_) progress_.finish();
+  if (result_.interrupted_by) {  // save first: a pre-empted job may be killed soon
+    save();
+    return result_;
+  }
+  if (root_ && evaluated_at_ != result_.step) {
+    const double eval = evaluate();
+    if (metrics_) metrics_->write({{"step", result_.step}, {"eval_loss", eval}, {"elapsed_s", elapsed()}});
+  }
+  save();
+  return result_;
 }
 
 }  // namespace
@@ -111,159 +295,15 @@ TrainerConfig TrainerConfig::read(config::Section s) {
 }
 
 RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
-  cpu::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  set_threads(c);
   dist::Communicator& comm = dist::world();
-  const bool root = comm.is_root();
   const MicroBatchPlan plan(c.grad_accumulation, comm.rank(), comm.size());
-  const Device device = cuda::usable_device(o.device.empty() ? c.device : o.device,
-                                            o.device.empty() ? "training.device" : "--device");
-  const nn::Precision precision = nn::parse_precision(c.precision, "training.precision");
-  if (precision == nn::Precision::bf16 && device.is_cpu())
-    throw ConfigError("training.precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
-  // The data-parallel buckets are host fp32 buffers reduced over MPI; GPU gradients need the
-  // NCCL communicator in that path first.
-  if (comm.size() > 1 && !device.is_cpu())
-    throw ConfigError(o.device.empty() ? "training.device" : "--device",
-                      "data-parallel training on CUDA devices is not supported yet; run several ranks on the CPU or one rank per GPU job");
-  const fs::path run_dir(o.run_dir), ckpt_dir = run_dir / "checkpoints", last = ckpt_dir / "last.h5";
-  if (o.resume && !fs::exists(last))
-    throw InputError(last.string(), "nothing to resume: no checkpoint in this run directory");
-  std::error_code ec;
-  if (root) fs::create_directories(ckpt_dir, ec);
-  if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
-
-  const fs::path config_file = run_dir / "config.yaml";
-  if (!o.resume) {
-    if (fs::exists(last))
-      throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
-    task.initialize(c.seed);  // on the host; the parameters move to the device next
-    for (auto& [name, g] : task.model_generators()) *g = Generator(splitmix64(c.seed ^ std::hash<std::string>{}(name)));
-    if (root) std::ofstream(run_dir / "metrics.jsonl", std::ios::trunc);
-  }
+  const Device device = training_device(c, o, comm);
+  RunFiles files(o, comm.is_root());
+  if (!o.resume) start_fresh(task, c.seed, files, comm.is_root());
   task.to(device);
-
-  nn::Module& model = task.model();
-  DataParallelOptimizer opt(comm, model.named_parameters(),
-                            optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
-                            DataParallelConfig{c.zero == 1, c.bucket_mb});
-  Generator data_rng(splitmix64(c.seed ^ 0xda7aull));
-  TrainState state{&model, nullptr, task.model_generators(), task.architecture(), o.effective_config,
-                   task.checkpoint_attributes()};
-  state.generators["data"] = &data_rng;
-  double previous_elapsed = 0;
-
-  if (o.resume) {
-    if (fs::exists(config_file) && read_file(config_file) != o.effective_config)
-      throw ConfigError(config_file.string(), "the config differs from the one this run started with; resume with the "
-                                              "same config and --set values (or start a new --run-dir)");
-    const io::CheckpointMeta meta = opt.load(last.string(), state);
-    auto it = meta.attributes.find("elapsed_s");
-    if (it != meta.attributes.end()) previous_elapsed = std::stod(it->second);
-  }
-  if (root) write_text(config_file, o.effective_config);
-
-  const int64_t target = o.max_steps >= 0 ? std::min(c.max_steps, o.max_steps) : c.max_steps;
-  const optim::LrSchedule schedule{c.lr, c.warmup_steps, c.max_steps, c.min_lr};
-  std::unique_ptr<MetricsLog> metrics = root ? std::make_unique<MetricsLog>(run_dir / "metrics.jsonl") : nullptr;
-  Progress progress(opt.steps(), target);
-  InterruptGuard interrupts;
-  const auto start = std::chrono::steady_clock::now();
-  RunResult result;
-  result.step = opt.steps();
-  int64_t saved_at = -1, evaluated_at = -1;  // steps of the last checkpoint and evaluation
-
-  auto save = [&] {
-    if (saved_at == opt.steps()) return;
-    PhaseScope phase(o.on_phase, "checkpoint");
-    state.attributes["elapsed_s"] = std::to_string(previous_elapsed + seconds_since(start));
-    seek_generators(state.generators, plan.first_of_step(opt.steps()));
-    opt.save(last.string(), state);
-    saved_at = opt.steps();
-  };
-  auto evaluate = [&] {
-    PhaseScope phase(o.on_phase, "eval");
-    autograd::NoGradScope no_grad;
-    model.set_training(false);
-    result.eval_loss = task.eval_loss(c.eval_batches);
-    model.set_training(true);
-    evaluated_at = opt.steps();
-    return result.eval_loss;
-  };
-  // Every rank stops at the same step: a signal or the clock seen by any rank stops them all.
-  auto stop_requested = [&] {
-    double reasons[2] = {static_cast<double>(InterruptGuard::received()),
-                         o.max_minutes >= 0 && seconds_since(start) >= o.max_minutes * 60.0 ? 1.0 : 0.0};
-    comm.all_reduce(reasons, 2, dist::ReduceOp::max);
-    result.interrupted_by = static_cast<int>(reasons[0]);
-    return reasons[0] > 0 || reasons[1] > 0;
-  };
-
-  if (root) progress.note(task.describe() + "; steps " + std::to_string(opt.steps()) + " -> " + std::to_string(target));
-  model.set_training(true);
-  std::optional<PhaseScope> training_phase(std::in_place, o.on_phase, "train");
-  while (opt.steps() < target) {
-    if (stop_requested()) break;
-    const auto t0 = std::chrono::steady_clock::now();
-    opt.zero_grad();
-    double loss_sum = 0;
-    for (int64_t micro = 0; micro < plan.per_rank(); ++micro) {
-      seek_generators(state.generators, plan.index(opt.steps(), micro));
-      nn::Bf16Scope mixed(model, precision);
-      Tensor loss = task.train_loss(data_rng);
-      const double loss_value = loss.item();  // one device-to-host read per micro-batch
-      if (!std::isfinite(loss_value))
-        throw Error("training loss became " + std::to_string(loss_value) + " at step " + std::to_string(opt.steps() + 1) +
-                    " (lower training.lr or raise training.warmup_steps)");
-      loss_sum += loss_value;
-      Tensor scaled = plan.per_step() > 1 ? ops::scale(loss, 1.0 / static_cast<double>(plan.per_step())) : loss;
-      if (micro + 1 == plan.per_rank())
-        opt.backward_and_reduce(scaled);
-      else
-        scaled.backward();
-      mixed.end();
-    }
-    // The rank that finished its backward pass last waits for communication alone, not for
-    // slower ranks: its wait is the communication the backward pass did not hide.
-    const double comm_wait_s = comm.all_reduce(opt.finish_reduction(), dist::ReduceOp::min);
-    const double lr = schedule.at(opt.steps());
-    const double grad_norm = opt.step(lr, c.grad_clip);
-    const int64_t step = opt.steps();
-    result.step = step;
-    result.last_loss = comm.all_reduce(loss_sum, dist::ReduceOp::sum) / static_cast<double>(plan.per_step());
-    const double tokens_per_s =
-        static_cast<double>(task.items_per_batch() * plan.per_step()) / std::max(1e-9, seconds_since(t0));
-
-    const bool eval_now = c.eval_every > 0 && step % c.eval_every == 0;
-    if (root && (step % c.log_every == 0 || eval_now || step == target)) {
-      nlohmann::ordered_json j = {{"step", step},
-                                  {"loss", result.last_loss},
-                                  {"lr", lr},
-                                  {"tokens_per_s", tokens_per_s},
-                                  {"grad_norm", grad_norm},
-                                  {"elapsed_s", previous_elapsed + seconds_since(start)}};
-      if (comm.size() > 1) j["comm_wait_s"] = comm_wait_s;
-      if (eval_now) {
-        j["eval_loss"] = evaluate();
-        progress.note("step " + std::to_string(step) + ": eval loss " + std::to_string(result.eval_loss));
-      }
-      metrics->write(j);
-      progress.update(step, result.last_loss, tokens_per_s, lr);
-    }
-    if (c.checkpoint_every > 0 && step % c.checkpoint_every == 0) save();
-  }
-  training_phase.reset();
-  if (root) progress.finish();
-  if (result.interrupted_by) {  // save first: a pre-empted job may be killed soon
-    save();
-    return result;
-  }
-  if (root && evaluated_at != result.step) {
-    const double eval = evaluate();
-    metrics->write({{"step", result.step}, {"eval_loss", eval}, {"elapsed_s", previous_elapsed + seconds_since(start)}});
-  }
-  save();
-  return result;
+  Run run(task, c, o, comm, plan, std::move(files));
+  return run.execute();
 }
 
 }  // namespace tessera::training

@@ -42,14 +42,34 @@ struct TrainerConfig {
 // "checkpoint". Lets an observer (energy accounting) attribute time without the trainer knowing it.
 using PhaseListener = std::function<void(const std::string& phase, bool begin)>;
 
+// One optimizer step: what metrics.jsonl logs and RunOptions::on_step is told.
+struct StepReport {
+  int64_t step = 0;
+  double loss = 0;  // mean over the step's micro-batches on every rank
+  double lr = 0;
+  double grad_norm = 0;  // before clipping
+  int64_t tokens = 0;    // items (tokens, samples) of the step over all ranks
+  double seconds = 0;    // wall time from drawing the first micro-batch to the update
+  double comm_wait_s = 0;  // data parallel: communication the backward pass did not hide
+};
+
+// Told on every rank after every step, so an observer (a benchmark) can time steps and follow
+// the loss without a run directory.
+using StepListener = std::function<void(const StepReport& step)>;
+
 struct RunOptions {
-  std::string run_dir;
+  std::string run_dir;  // config.yaml, metrics.jsonl, checkpoints/; empty: none of them
   bool resume = false;
   int64_t max_steps = -1;    // cap from the command line; -1: none
   double max_minutes = -1;   // wall-clock cap; -1: none
   std::string effective_config;  // YAML text saved as <run_dir>/config.yaml and in checkpoints
   PhaseListener on_phase;        // optional
   std::string device;  // from the command line: wins over training.device; empty: none given
+  StepListener on_step{};  // optional
+  // Written every training.checkpoint_every steps and on exit; empty: <run_dir>/checkpoints/last.h5,
+  // or no checkpoint for a run without a directory.
+  std::string checkpoint{};
+  std::string resume_from{};  // the checkpoint a resumed run continues from; empty: `checkpoint`
 };
 
 struct RunResult {

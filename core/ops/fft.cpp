@@ -14,6 +14,9 @@ namespace {
 // elements elem_stride apart. Unnormalized in both directions.
 template <class T>
 void fft_lines(std::complex<T>* data, int64_t count, int64_t n, int64_t line_stride, int64_t elem_stride, bool inverse) {
+  // The DFT of one value is that value; Eigen's kissfft has no plan for n = 1 and reads past its
+  // factor table (a grid one patch high or wide gives such an axis).
+  if (n <= 1) return;
   Eigen::FFT<T> fft;
   fft.SetFlag(Eigen::FFT<T>::Unscaled);
   std::vector<std::complex<T>> in(n), out(n);

@@ -16,6 +16,8 @@ LanguageModelTask::LanguageModelTask(config::Section& root) {
   spec_ = read_text_model_spec(root);
 
   const ByteCorpus corpus = load_byte_corpus(data_path_);
+  corpus_bytes_ = corpus.bytes.size();
+  corpus_files_ = corpus.files;
   const size_t n_train = static_cast<size_t>((1.0 - validation_fraction) * static_cast<double>(corpus.bytes.size()));
   const std::string_view all(reinterpret_cast<const char*>(corpus.bytes.data()), corpus.bytes.size());
   const std::string_view train_text = all.substr(0, n_train), val_text = all.substr(n_train);

@@ -15,7 +15,7 @@ class LanguageModelTask : public Task {
   explicit LanguageModelTask(config::Section& root);
 
   std::string architecture() const override { return kArchitecture; }
-  nn::Module& model() override { return *model_; }
+  LanguageModel& model() override { return *model_; }
   void initialize(uint64_t seed) override;
   Tensor train_loss(Generator& data) override;
   double eval_loss(int64_t batches) override;
@@ -23,6 +23,9 @@ class LanguageModelTask : public Task {
   std::map<std::string, Generator*> model_generators() override;
   std::map<std::string, std::string> checkpoint_attributes() const override;
   std::string describe() const override;
+  // What was read from data.path: bytes, and files (a folder is read file by file).
+  size_t corpus_bytes() const { return corpus_bytes_; }
+  size_t corpus_files() const { return corpus_files_; }
 
  private:
   struct Batch {
@@ -33,6 +36,7 @@ class LanguageModelTask : public Task {
   TextModelSpec spec_;
   std::string data_path_;
   int64_t batch_size_ = 0;
+  size_t corpus_bytes_ = 0, corpus_files_ = 0;
   std::unique_ptr<Tokenizer> tokenizer_;
   std::vector<int32_t> train_tokens_, val_tokens_;
   std::unique_ptr<LanguageModel> model_;

@@ -17,6 +17,7 @@ TextModelSpec read_text_model_spec(config::Section& root) {
   if (s.objective == "masked") s.mask_fraction = m.number("mask_fraction", s.mask_fraction, 0.01, 1.0);
   s.model.causal = s.objective == "causal";
   s.model.context = m.integer("context", 256, 1, 1 << 16);
+  s.model.vocab_size = m.integer("vocab_size", 0, 0, 1 << 24);
   nn::TrunkConfig defaults;
   defaults.d_model = 384;
   defaults.n_layer = 6;
@@ -30,7 +31,12 @@ TextModelSpec read_text_model_spec(config::Section& root) {
 }
 
 int64_t model_vocab(const TextModelSpec& spec, const Tokenizer& tokenizer) {
-  return tokenizer.vocab_size() + (spec.objective == "masked" ? 1 : 0);
+  const int64_t needed = tokenizer.vocab_size() + (spec.objective == "masked" ? 1 : 0);
+  if (spec.model.vocab_size == 0) return needed;
+  if (spec.model.vocab_size < needed)
+    throw ConfigError("model.vocab_size", "must be at least the " + std::to_string(needed) +
+                                              " rows the tokenizer needs, got " + std::to_string(spec.model.vocab_size));
+  return spec.model.vocab_size;
 }
 
 LoadedTextModel load_text_model(const std::string& checkpoint, Device device) {

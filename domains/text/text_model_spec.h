@@ -19,13 +19,16 @@ struct TextModelSpec {
   int64_t tokenizer_vocab = 256;        // bpe: target vocabulary
   std::string objective = "causal";     // causal | masked
   double mask_fraction = 0.15;          // masked: share of positions predicted
-  LanguageModelConfig model;            // vocab_size filled in once the tokenizer exists
+  // Its vocab_size holds model.vocab_size as read (0: not given) until model_vocab() settles it
+  // once the tokenizer exists.
+  LanguageModelConfig model;
 };
 
 // Reads the "tokenizer" and "model" sections of a run config (and checks them for unknown keys).
 TextModelSpec read_text_model_spec(config::Section& root);
 
-// Embedding rows for a tokenizer: its vocabulary, plus the mask token for a masked objective.
+// Embedding rows for a tokenizer: its vocabulary, plus the mask token for a masked objective, or
+// model.vocab_size when given (more rows than tokens, as GPT-2's 50257 over bytes in a benchmark).
 int64_t model_vocab(const TextModelSpec& spec, const Tokenizer& tokenizer);
 
 // A trained text model rebuilt from a checkpoint (weights, tokenizer and spec), for inference.

@@ -11,6 +11,7 @@
 #include "core/util/error.h"
 #include "domains/weather/cf_axes.h"
 #include "domains/weather/cf_time.h"
+#include "domains/weather/grid_axes.h"
 #include "domains/weather/netcdf_file.h"
 
 namespace tessera::weather {
@@ -26,7 +27,9 @@ struct Bound {
 };
 
 // Packing and missing-data attributes, applied as CF and the NetCDF User Guide say: missing values
-// and bounds in the packed type are compared before unpacking, other bounds after.
+// and bounds in the packed type are compared before unpacking, other bounds after. A value that is
+// not a finite float (NaN, +-Inf, or beyond float's range once unpacked) is missing too: one Inf
+// would otherwise spread through the normalization and the Fourier mixing to the whole forecast.
 struct Unpacking {
   double scale = 1;
   double offset = 0;
@@ -44,6 +47,7 @@ struct Unpacking {
     if ((low.packed && raw < low.value) || (high.packed && raw > high.value)) return missing_value;
     const double value = raw * scale + offset;
     if ((!low.packed && value < low.value) || (!high.packed && value > high.value)) return missing_value;
+    if (!(std::abs(value) <= std::numeric_limits<float>::max())) return missing_value;  // NaN fails too
     return static_cast<float>(value);
   }
 };
@@ -56,7 +60,24 @@ double first_number(const Attributes& a, const std::string& name, double fallbac
   return it == a.end() || it->second.numbers.empty() ? fallback : it->second.numbers[0];
 }
 
+// Packing and bounds that make no sense are refused by name; applied, they would turn every value
+// into NaN (and the message into "no valid values") or quietly into a constant.
+void require_sensible_packing(const NetcdfFile& file, const NetcdfVariable& v, const Attributes& a) {
+  const std::string owner = "'" + v.name + "' has ";
+  for (const char* name : {"scale_factor", "add_offset", "valid_min", "valid_max", "valid_range"})
+    if (auto it = a.find(name); it != a.end())
+      for (double x : it->second.numbers)
+        if (!std::isfinite(x)) throw DataError(file.path(), owner + name + " = " + format_number(x) + "; it must be a finite number");
+  if (first_number(a, "scale_factor", 1) == 0)
+    throw DataError(file.path(), owner + "scale_factor = 0, which would make every value its add_offset");
+  const auto range = a.find("valid_range");
+  if (range != a.end() && range->second.numbers.size() == 2 && range->second.numbers[0] > range->second.numbers[1])
+    throw DataError(file.path(), owner + "valid_range " + format_number(range->second.numbers[0]) + ", " +
+                                     format_number(range->second.numbers[1]) + ": the minimum is above the maximum");
+}
+
 Unpacking unpacking_of(const NetcdfFile& file, const NetcdfVariable& v, const Attributes& a) {
+  require_sensible_packing(file, v, a);
   Unpacking u;
   u.scale = first_number(a, "scale_factor", 1);
   u.offset = first_number(a, "add_offset", 0);
@@ -170,6 +191,153 @@ bool decode_time_axis(const std::string& path, FieldDataset& d) {
   return true;
 }
 
+// Coordinate variables and their bounds: every variable that is not data.
+std::set<std::string> coordinate_names(const NetcdfFile& file, const std::vector<NetcdfVariable>& all) {
+  std::set<std::string> names;
+  for (const auto& v : all) {
+    const auto dims = file.dimensions(v);
+    if (dims.size() == 1 && dims[0].name == v.name) {
+      names.insert(v.name);
+      const std::string bounds = text_attribute(file.attributes(v), "bounds");
+      if (!bounds.empty()) names.insert(bounds);
+    }
+  }
+  return names;
+}
+
+// The layouts of the wanted variables (every gridded one when `wanted` is empty), in file order,
+// and the names of all data variables. A wanted variable that is not a field is an error.
+std::vector<Layout> field_layouts(const std::string& path, const NetcdfFile& file, const std::vector<NetcdfVariable>& all,
+                                  const std::set<std::string>& not_data, const std::vector<std::string>& wanted,
+                                  std::vector<std::string>& data_variables) {
+  std::vector<Layout> layouts;
+  std::set<std::string> taken;
+  for (const auto& v : all) {
+    if (not_data.count(v.name)) continue;
+    data_variables.push_back(v.name);
+    const bool asked = std::find(wanted.begin(), wanted.end(), v.name) != wanted.end();
+    if ((!wanted.empty() && !asked) || taken.count(v.name)) continue;  // a subgroup's namesake: root wins
+    Layout l = layout_of(file, v);
+    if (!l.problem.empty()) {
+      if (asked) throw DataError(path, "variable '" + v.name + "' " + l.problem);
+      continue;
+    }
+    taken.insert(v.name);
+    layouts.push_back(std::move(l));
+  }
+  return layouts;
+}
+
+// Says why a file holds no field at all: a horizontal axis is missing, or no variable lies on it.
+[[noreturn]] void reject_gridless(const std::string& path, const NetcdfFile& file, const std::vector<NetcdfVariable>& all,
+                                  const std::set<std::string>& not_data, const std::vector<std::string>& data_variables) {
+  for (AxisRole role : {AxisRole::latitude, AxisRole::longitude}) {
+    bool found = false;
+    for (const auto& v : all)
+      if (not_data.count(v.name) && axis_role(file.attributes(v)) == role) found = true;
+    if (!found) throw DataError(path, std::string("no ") + (role == AxisRole::latitude ? "latitude" : "longitude") +
+                                          " axis (looked for " + axis_clues(role) + ")");
+  }
+  throw DataError(path, "no variable on a latitude-longitude grid (has: " + join_names(data_variables) + ")");
+}
+
+// The time axis of the first variable that has one (its index when the dimension has no
+// coordinate variable); a file without a time axis is one time step.
+void read_time_axis(const std::string& path, const NetcdfFile& file, const std::vector<Layout>& layouts, FieldFile& out) {
+  FieldDataset& d = out.fields;
+  const auto timed = std::find_if(layouts.begin(), layouts.end(), [](const Layout& l) { return l.time >= 0; });
+  if (timed == layouts.end()) {
+    d.time.values = {0};
+    d.time_hours = {std::numeric_limits<double>::quiet_NaN()};
+    return;
+  }
+  if (timed->coordinates[timed->time].id >= 0) {
+    d.time = read_coordinate(file, timed->coordinates[timed->time]);
+  } else {
+    d.time.name = timed->dimensions[timed->time].name;
+    for (size_t t = 0; t < timed->dimensions[timed->time].length; ++t) d.time.values.push_back(static_cast<double>(t));
+  }
+  require_finite_axis(path, d.time, "time");
+  out.time_decoded = decode_time_axis(path, d);
+}
+
+// The grid of the first variable, and the time and level axes of the first variables that have
+// them, each checked: a NaN or out-of-range coordinate is named here, not met later as a grid
+// that differs from itself or as negative area weights.
+void read_axes(const std::string& path, const NetcdfFile& file, const std::vector<Layout>& layouts, FieldFile& out) {
+  FieldDataset& d = out.fields;
+  const Layout& first = layouts[0];
+  d.latitude = read_coordinate(file, first.coordinates[first.latitude]);
+  require_valid_latitudes(path, d.latitude);
+  d.longitude = read_coordinate(file, first.coordinates[first.longitude]);
+  require_valid_longitudes(path, d.longitude);
+  read_time_axis(path, file, layouts, out);
+  const auto leveled = std::find_if(layouts.begin(), layouts.end(), [](const Layout& l) { return l.level >= 0; });
+  if (leveled != layouts.end()) {
+    d.level = read_coordinate(file, leveled->coordinates[leveled->level]);
+    require_valid_levels(path, d.level);
+  }
+}
+
+// Dimension `index` of `l` (if it has it) must hold the values of the axis `expected`.
+void check_axis(const std::string& path, const NetcdfFile& file, const Layout& first, const Layout& l, int index,
+                const Coordinate& expected, const char* what) {
+  if (index < 0) return;
+  const NetcdfVariable& c = l.coordinates[index];
+  const std::vector<double> values = c.id >= 0 ? file.values(c) : expected.values;
+  if (l.dimensions[index].length != expected.values.size() || values != expected.values)
+    throw DataError(path, "variables '" + first.variable.name + "' and '" + l.variable.name + "' have different " + what +
+                              " axes");
+}
+
+// One channel per variable, or per level of a variable with levels, once its axes are checked.
+void add_channels(const std::string& path, const NetcdfFile& file, const std::vector<Layout>& layouts, FieldDataset& d) {
+  for (const auto& l : layouts) {
+    check_axis(path, file, layouts[0], l, l.latitude, d.latitude, "latitude");
+    check_axis(path, file, layouts[0], l, l.longitude, d.longitude, "longitude");
+    check_axis(path, file, layouts[0], l, l.time, d.time, "time");
+    check_axis(path, file, layouts[0], l, l.level, d.level, "level");
+    const Attributes attributes = without_packing(file.attributes(l.variable));
+    if (l.level < 0) {
+      d.channels.push_back({l.variable.name, l.variable.name, false, 0, attributes});
+    } else {
+      for (double level : d.level.values)
+        d.channels.push_back({l.variable.name, l.variable.name + "@" + format_number(level), true, level, attributes});
+    }
+  }
+}
+
+// Decodes the variable of `l` into the channels from `channel` on; returns how many it fills.
+int64_t decode_variable(const NetcdfFile& file, const Layout& l, int64_t channel, FieldDataset& d) {
+  const Unpacking unpacking = unpacking_of(file, l.variable, file.attributes(l.variable));
+  // One time step at a time: strides of a slice, where the time dimension has length 1.
+  std::vector<int64_t> stride(l.dimensions.size(), 1);
+  for (int k = static_cast<int>(l.dimensions.size()) - 2; k >= 0; --k)
+    stride[k] = stride[k + 1] * (k + 1 == l.time ? 1 : static_cast<int64_t>(l.dimensions[k + 1].length));
+  auto stride_of = [&](int index) { return index >= 0 ? stride[index] : 0; };
+  const int64_t sl = stride_of(l.level), sy = stride_of(l.latitude), sx = stride_of(l.longitude);
+  const int64_t levels = l.level >= 0 ? static_cast<int64_t>(l.dimensions[l.level].length) : 1;
+  const int64_t Y = d.lats(), X = d.lons();
+  std::vector<double> raw;
+  for (int64_t t = 0; t < d.times(); ++t) {
+    if (l.time >= 0) raw = file.slice(l.variable, l.time, static_cast<size_t>(t));
+    else if (t == 0) raw = file.values(l.variable);  // no time axis: the same field at every time
+    for (int64_t k = 0; k < levels; ++k)
+      for (int64_t y = 0; y < Y; ++y) {
+        float* row = &d.values[d.index(t, channel + k, y, 0)];
+        const int64_t base = k * sl + y * sy;
+        for (int64_t x = 0; x < X; ++x) row[x] = unpacking.decode(raw[static_cast<size_t>(base + x * sx)]);
+      }
+  }
+  return levels;
+}
+
+void read_values(const NetcdfFile& file, const std::vector<Layout>& layouts, FieldDataset& d) {
+  d.values.assign(static_cast<size_t>(d.times() * d.num_channels() * d.lats() * d.lons()), 0.0f);
+  int64_t channel = 0;
+  for (const auto& l : layouts) channel += decode_variable(file, l, channel, d);
+}
+
 void reject_missing_fields(const std::string& path, const FieldFile& f) {
   const FieldDataset& d = f.fields;
   const size_t plane = static_cast<size_t>(d.lats() * d.lons());
@@ -184,7 +352,7 @@ void reject_missing_fields(const std::string& path, const FieldFile& f) {
     }
     const std::string name = "'" + d.channels[c].name + "'";
     if (empty_times == d.times())
-      throw DataError(path, name + " has no valid values (all _FillValue, missing_value or outside the valid range)");
+      throw DataError(path, name + " has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)");
     if (empty_times > 0) throw DataError(path, name + " is entirely missing at " + time_label(d, f.time_decoded, static_cast<size_t>(first_empty)));
   }
 }
@@ -192,6 +360,8 @@ void reject_missing_fields(const std::string& path, const FieldFile& f) {
 }  // namespace
 
 std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char text[32];
   std::snprintf(text, sizeof text, "%.10g", value);
   return text;
@@ -210,116 +380,17 @@ std::string time_label(const FieldDataset& d, bool decoded, size_t t) {
 FieldFile read_field_file(const std::string& path, const std::vector<std::string>& wanted) {
   const NetcdfFile file = NetcdfFile::open(path);
   const std::vector<NetcdfVariable> all = file.variables();
-
-  std::set<std::string> not_data;  // coordinate variables and their bounds
-  for (const auto& v : all) {
-    const auto dims = file.dimensions(v);
-    if (dims.size() == 1 && dims[0].name == v.name) {
-      not_data.insert(v.name);
-      const std::string bounds = text_attribute(file.attributes(v), "bounds");
-      if (!bounds.empty()) not_data.insert(bounds);
-    }
-  }
+  const std::set<std::string> not_data = coordinate_names(file, all);
   FieldFile out;
-  std::vector<Layout> layouts;
-  std::set<std::string> taken;
-  for (const auto& v : all) {
-    if (not_data.count(v.name)) continue;
-    out.data_variables.push_back(v.name);
-    const bool asked = std::find(wanted.begin(), wanted.end(), v.name) != wanted.end();
-    if ((!wanted.empty() && !asked) || taken.count(v.name)) continue;  // a subgroup's namesake: root wins
-    Layout l = layout_of(file, v);
-    if (!l.problem.empty()) {
-      if (asked) throw DataError(path, "variable '" + v.name + "' " + l.problem);
-      continue;
-    }
-    taken.insert(v.name);
-    layouts.push_back(std::move(l));
-  }
+  const std::vector<Layout> layouts = field_layouts(path, file, all, not_data, wanted, out.data_variables);
   if (layouts.empty()) {
     if (!wanted.empty()) return out;
-    for (AxisRole role : {AxisRole::latitude, AxisRole::longitude}) {
-      bool found = false;
-      for (const auto& v : all)
-        if (not_data.count(v.name) && axis_role(file.attributes(v)) == role) found = true;
-      if (!found) throw DataError(path, std::string("no ") + (role == AxisRole::latitude ? "latitude" : "longitude") +
-                                            " axis (looked for " + axis_clues(role) + ")");
-    }
-    throw DataError(path, "no variable on a latitude-longitude grid (has: " + join_names(out.data_variables) + ")");
+    reject_gridless(path, file, all, not_data, out.data_variables);
   }
-
-  FieldDataset& d = out.fields;
-  const Layout& first = layouts[0];
-  d.latitude = read_coordinate(file, first.coordinates[first.latitude]);
-  d.longitude = read_coordinate(file, first.coordinates[first.longitude]);
-  const Layout* timed = nullptr;
-  const Layout* leveled = nullptr;
-  for (const auto& l : layouts) {
-    if (!timed && l.time >= 0) timed = &l;
-    if (!leveled && l.level >= 0) leveled = &l;
-  }
-  if (timed) {
-    if (timed->coordinates[timed->time].id >= 0) {
-      d.time = read_coordinate(file, timed->coordinates[timed->time]);
-    } else {
-      d.time.name = timed->dimensions[timed->time].name;
-      for (size_t t = 0; t < timed->dimensions[timed->time].length; ++t) d.time.values.push_back(static_cast<double>(t));
-    }
-    out.time_decoded = decode_time_axis(path, d);
-  } else {
-    d.time.values = {0};  // a file without a time axis is one time step
-    d.time_hours = {std::numeric_limits<double>::quiet_NaN()};
-  }
-  if (leveled) d.level = read_coordinate(file, leveled->coordinates[leveled->level]);
-
-  for (const auto& l : layouts) {
-    auto check_axis = [&](int index, const Coordinate& expected, const char* what) {
-      if (index < 0) return;
-      const NetcdfVariable& c = l.coordinates[index];
-      const std::vector<double> values = c.id >= 0 ? file.values(c) : expected.values;
-      if (l.dimensions[index].length != expected.values.size() || values != expected.values)
-        throw DataError(path, "variables '" + first.variable.name + "' and '" + l.variable.name + "' have different " + what +
-                                  " axes");
-    };
-    check_axis(l.latitude, d.latitude, "latitude");
-    check_axis(l.longitude, d.longitude, "longitude");
-    if (l.time >= 0) check_axis(l.time, d.time, "time");
-    if (l.level >= 0) check_axis(l.level, d.level, "level");
-    const Attributes attributes = file.attributes(l.variable);
-    if (l.level < 0) {
-      d.channels.push_back({l.variable.name, l.variable.name, false, 0, without_packing(attributes)});
-    } else {
-      for (double level : d.level.values)
-        d.channels.push_back({l.variable.name, l.variable.name + "@" + format_number(level), true, level, without_packing(attributes)});
-    }
-  }
-
-  const int64_t T = d.times(), C = d.num_channels(), Y = d.lats(), X = d.lons();
-  d.values.assign(static_cast<size_t>(T * C * Y * X), 0.0f);
-  int64_t channel = 0;
-  for (const auto& l : layouts) {
-    const Unpacking unpacking = unpacking_of(file, l.variable, file.attributes(l.variable));
-    // One time step at a time: strides of a slice, where the time dimension has length 1.
-    std::vector<int64_t> stride(l.dimensions.size(), 1);
-    for (int k = static_cast<int>(l.dimensions.size()) - 2; k >= 0; --k)
-      stride[k] = stride[k + 1] * (k + 1 == l.time ? 1 : static_cast<int64_t>(l.dimensions[k + 1].length));
-    auto stride_of = [&](int index) { return index >= 0 ? stride[index] : 0; };
-    const int64_t sl = stride_of(l.level), sy = stride_of(l.latitude), sx = stride_of(l.longitude);
-    const int64_t levels = l.level >= 0 ? static_cast<int64_t>(l.dimensions[l.level].length) : 1;
-    std::vector<double> raw;
-    for (int64_t t = 0; t < T; ++t) {
-      if (l.time >= 0) raw = file.slice(l.variable, l.time, static_cast<size_t>(t));
-      else if (t == 0) raw = file.values(l.variable);  // no time axis: the same field at every time
-      for (int64_t k = 0; k < levels; ++k)
-        for (int64_t y = 0; y < Y; ++y) {
-          float* row = &d.values[d.index(t, channel + k, y, 0)];
-          const int64_t base = k * sl + y * sy;
-          for (int64_t x = 0; x < X; ++x) row[x] = unpacking.decode(raw[static_cast<size_t>(base + x * sx)]);
-        }
-    }
-    channel += levels;
-  }
-  d.global_attributes = file.attributes({file.id(), NC_GLOBAL, ""});
+  read_axes(path, file, layouts, out);
+  add_channels(path, file, layouts, out.fields);
+  read_values(file, layouts, out.fields);
+  out.fields.global_attributes = file.attributes({file.id(), NC_GLOBAL, ""});
   reject_missing_fields(path, out);
   return out;
 }

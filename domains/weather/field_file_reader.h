@@ -17,8 +17,8 @@ struct FieldFile {
 // holds none of them yields no channels. Throws DataError naming the file for everything else.
 FieldFile read_field_file(const std::string& path, const std::vector<std::string>& wanted);
 
-// Message helpers: "500" for 500.0, "u, v, z", and a time as "2019-03-01T06:00" (or "'month' = 7"
-// when the axis could not be decoded).
+// Message helpers: "500" for 500.0 ("NaN", "+Inf"), "u, v, z", and a time as "2019-03-01T06:00"
+// (or "'month' = 7" when the axis could not be decoded).
 std::string format_number(double value);
 std::string join_names(const std::vector<std::string>& names);
 std::string time_label(const FieldDataset& d, bool decoded, size_t t);

@@ -8,6 +8,7 @@
 #include "domains/weather/cf_time.h"
 #include "domains/weather/field_dataset.h"
 #include "domains/weather/field_file_reader.h"
+#include "domains/weather/grid_axes.h"
 
 namespace tessera::weather {
 
@@ -17,14 +18,8 @@ constexpr double kGridTolerance = 1e-4;  // degrees (or level units): float vs d
 
 void require_same_axis(const Coordinate& here, const Coordinate& there, const std::string& what, const std::string& path,
                        const std::string& other) {
-  const std::string prefix = "grid differs from " + other + ": " + what;
-  if (here.values.size() != there.values.size())
-    throw DataError(path, prefix + " has " + std::to_string(here.values.size()) + " points here, " +
-                              std::to_string(there.values.size()) + " there");
-  for (size_t i = 0; i < here.values.size(); ++i)
-    if (std::abs(here.values[i] - there.values[i]) > kGridTolerance)
-      throw DataError(path, prefix + "[" + std::to_string(i) + "] is " + format_number(here.values[i]) + " here, " +
-                                format_number(there.values[i]) + " there");
+  const std::string difference = axis_difference(here, there, what, kGridTolerance);
+  if (!difference.empty()) throw DataError(path, "grid differs from " + other + ": " + difference);
 }
 
 TimeUnits time_units_of(const FieldDataset& d) {

@@ -34,23 +34,30 @@ ChannelNormalization ChannelNormalization::fit(const FieldDataset& data, const s
   ChannelNormalization n;
   const int64_t plane = data.lats() * data.lons();
   for (int64_t c = 0; c < data.num_channels(); ++c) {
-    double sum = 0, sum_sq = 0;
+    // Two passes: E[x^2] - E[x]^2 loses every digit of a small spread on a large mean (surface
+    // pressure), and a rounding residue would then pass for a spread and blow up the inputs.
+    double sum = 0;
     int64_t count = 0;
     for (int64_t t : times) {
       const float* p = &data.values[data.index(t, c, 0, 0)];
       for (int64_t i = 0; i < plane; ++i)
-        if (!std::isnan(p[i])) {
+        if (std::isfinite(p[i])) {
           sum += p[i];
-          sum_sq += static_cast<double>(p[i]) * p[i];
           ++count;
         }
     }
     if (count == 0)
       throw DataError(source, "channel '" + data.channels[static_cast<size_t>(c)].name + "' has no valid value in the training times");
     const double mean = sum / static_cast<double>(count);
-    const double var = std::max(0.0, sum_sq / static_cast<double>(count) - mean * mean);
+    double squares = 0;
+    for (int64_t t : times) {
+      const float* p = &data.values[data.index(t, c, 0, 0)];
+      for (int64_t i = 0; i < plane; ++i)
+        if (std::isfinite(p[i])) squares += (p[i] - mean) * (p[i] - mean);
+    }
+    const double stddev = std::sqrt(squares / static_cast<double>(count));
     n.mean.push_back(mean);
-    n.stddev.push_back(var > 0 ? std::sqrt(var) : 1.0);  // a constant channel stays as it is, shifted
+    n.stddev.push_back(stddev > 0 ? stddev : 1.0);  // a constant channel stays as it is, shifted
   }
   return n;
 }
@@ -64,7 +71,7 @@ Tensor ChannelNormalization::normalize(const FieldDataset& data, const std::vect
       const float* p = &data.values[data.index(times[static_cast<size_t>(b)], c, 0, 0)];
       const double m = mean[static_cast<size_t>(c)], s = stddev[static_cast<size_t>(c)];
       float* q = o + (b * C + c) * plane;
-      for (int64_t i = 0; i < plane; ++i) q[i] = std::isnan(p[i]) ? 0.0f : static_cast<float>((p[i] - m) / s);
+      for (int64_t i = 0; i < plane; ++i) q[i] = std::isfinite(p[i]) ? static_cast<float>((p[i] - m) / s) : 0.0f;
     }
   return out;
 }
@@ -95,7 +102,7 @@ Climatology Climatology::fit(const FieldDataset& data, const std::vector<int64_t
     const float* p = &data.values[data.index(t, 0, 0, 0)];
     for (int64_t b : {bin, bins - 1})
       for (int64_t i = 0; i < field; ++i)
-        if (!std::isnan(p[i])) {
+        if (std::isfinite(p[i])) {
           sum[static_cast<size_t>(b * field + i)] += p[i];
           ++count[static_cast<size_t>(b * field + i)];
         }

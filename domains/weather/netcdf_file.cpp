@@ -1,11 +1,17 @@
 #include "domains/weather/netcdf_file.h"
 
+#include <fcntl.h>
 #include <netcdf.h>
+#include <netcdf_mem.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "core/util/error.h"
 
@@ -52,6 +58,21 @@ size_t type_size(nc_type t) {
 }
 
 size_t padded(size_t bytes) { return (bytes + 3) / 4 * 4; }
+
+// Writes bytes to a new file at path and syncs it; returns errno of the first failure, else 0.
+int write_file(const std::string& path, const char* bytes, size_t size) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return errno;
+  int error = 0;
+  for (size_t done = 0; done < size && error == 0;) {
+    const ssize_t n = ::write(fd, bytes + done, size - done);
+    if (n >= 0) done += static_cast<size_t>(n);
+    else if (errno != EINTR) error = errno;
+  }
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  return error;
+}
 
 // The fewest bytes a NetCDF-3 file with this header can have: the header (its size follows from
 // the format specification) plus every variable's data. NetCDF-C reads past the end of a cut-off
@@ -130,23 +151,40 @@ NetcdfFile NetcdfFile::open(const std::string& path) {
 
 NetcdfFile NetcdfFile::create(const std::string& path) {
   int ncid = -1;
-  const int status = nc_create(path.c_str(), NC_NETCDF4 | NC_CLOBBER, &ncid);
+  const int status = nc_create_mem(path.c_str(), NC_NETCDF4 | NC_CLOBBER, kInitialImageBytes, &ncid);
   if (status != NC_NOERR) throw DataError(path, std::string("cannot create NetCDF file: ") + nc_strerror(status));
-  return NetcdfFile(ncid, path);
+  NetcdfFile file(ncid, path);
+  file.in_memory_ = true;
+  return file;
 }
 
-NetcdfFile::NetcdfFile(NetcdfFile&& other) noexcept : ncid_(other.ncid_), path_(std::move(other.path_)) {
+NetcdfFile::NetcdfFile(NetcdfFile&& other) noexcept
+    : ncid_(other.ncid_), in_memory_(other.in_memory_), path_(std::move(other.path_)) {
   other.ncid_ = -1;
 }
 
 NetcdfFile::~NetcdfFile() {
-  if (ncid_ >= 0) nc_close(ncid_);
+  if (ncid_ < 0) return;
+  if (!in_memory_) {
+    nc_close(ncid_);
+    return;
+  }
+  NC_memio image{};
+  if (nc_close_memio(ncid_, &image) == NC_NOERR) std::free(image.memory);
 }
 
 void NetcdfFile::close() {
   const int ncid = ncid_;
   ncid_ = -1;
-  check(nc_close(ncid), "cannot close");
+  if (!in_memory_) {
+    check(nc_close(ncid), "cannot close");
+    return;
+  }
+  NC_memio image{};
+  check(nc_close_memio(ncid, &image), "cannot finish the file");
+  const std::unique_ptr<void, decltype(&std::free)> owned(image.memory, &std::free);
+  if (const int error = write_file(path_, static_cast<const char*>(image.memory), image.size); error != 0)
+    throw DataError(path_, "cannot write " + std::to_string(image.size) + " bytes: " + std::strerror(error));
 }
 
 void NetcdfFile::check(int status, const std::string& what) const {

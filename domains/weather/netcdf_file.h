@@ -25,7 +25,9 @@ class NetcdfFile {
  public:
   // Opens read-only, after checking that the file exists and starts like NetCDF-3 or NetCDF-4.
   static NetcdfFile open(const std::string& path);
-  // Creates (or clobbers) a NetCDF-4 file.
+  // Creates (or clobbers) a NetCDF-4 file. It is built in memory and written by close(): HDF5
+  // that meets a full disk while flushing leaves the file open in its tables and crashes at exit
+  // closing it, so HDF5 never writes to disk here, and a failed write is one plain error.
   static NetcdfFile create(const std::string& path);
 
   NetcdfFile(NetcdfFile&& other) noexcept;
@@ -37,7 +39,8 @@ class NetcdfFile {
   const std::string& path() const { return path_; }
   // Throws DataError(path, what + ": " + NetCDF's message) unless status is NC_NOERR.
   void check(int status, const std::string& what) const;
-  // Closes and reports a failure (a write that could not be flushed); the destructor cannot.
+  // Closes and reports a failure (for a created file: the write to disk); the destructor
+  // cannot, and discards a created file that was never closed.
   void close();
 
   // Every variable: the root group's first, then each subgroup's, depth first.
@@ -65,7 +68,10 @@ class NetcdfFile {
 
  private:
   NetcdfFile(int ncid, std::string path) : ncid_(ncid), path_(std::move(path)) {}
+  // Where a created image starts; HDF5 grows it as the file grows.
+  static constexpr size_t kInitialImageBytes = size_t(1) << 20;
   int ncid_ = -1;
+  bool in_memory_ = false;
   std::string path_;
 };
 

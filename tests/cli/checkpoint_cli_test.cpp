@@ -69,7 +69,7 @@ TEST_F(CheckpointCli, InfoDescribesCheckpoint) {
   ASSERT_EQ(train("--train-steps 1 --save " + path("info.h5")).exit_code, 0);
   const CommandResult r = run_tessera("info --checkpoint " + path("info.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"architecture\": \"bench/gpt-tiny\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"architecture\": \"text/language_model\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"parameters\": 842496"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"step\": 1"), std::string::npos) << r.out;
 }
@@ -112,12 +112,12 @@ TEST_F(CheckpointCli, OtherArchitecture) {
   meta.architecture = "weather/forecaster";
   io::save_checkpoint(path("weather.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
   EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("weather.h5")), 2,
-                             "holds a 'weather/forecaster' model, expected 'bench/gpt-tiny'"));
+                             "holds a 'weather/forecaster' model, expected 'text/language_model'"));
 }
 
 TEST_F(CheckpointCli, SameArchitectureOtherShapes) {
   io::CheckpointMeta meta;
-  meta.architecture = "bench/gpt-tiny";
+  meta.architecture = "text/language_model";
   io::save_checkpoint(path("resized.h5"), {{"token_embedding/weight", Tensor::zeros({512, 128})}}, meta);
   EXPECT_TRUE(one_line_error(train("--train-steps 1 --resume " + path("resized.h5")), 2,
                              "'token_embedding/weight' is [512,128] f32 in the file but [256,128] f32 in the model"));

@@ -828,6 +828,13 @@ std::vector<OpCase> build_table() {
   rows.push_back(rfft2_case("rfft2_even_width", {3, 4, 6}));
   rows.push_back(irfft2_case("irfft2_even_width", {2, 3}, 6));
   rows.push_back(irfft2_case("irfft2_odd_width", {3, 4}, 5));
+  // Length-1 axes: a grid one patch high or wide.
+  rows.push_back(rfft2_case("rfft2_one_row", {2, 1, 6}));
+  rows.push_back(rfft2_case("rfft2_one_column", {2, 4, 1}));
+  rows.push_back(rfft2_case("rfft2_one_point", {3, 1, 1}));
+  rows.push_back(irfft2_case("irfft2_one_row", {2, 1}, 5));
+  rows.push_back(irfft2_case("irfft2_one_column", {2, 4}, 1));
+  rows.push_back(irfft2_case("irfft2_one_point", {3, 1}, 1));
 
   // extreme range: where exp overflows or underflows, the result must stay finite and right
   rows.push_back(activation_case(

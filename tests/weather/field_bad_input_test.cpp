@@ -1,6 +1,7 @@
 // The bad-input table: each broken input gives one DataError line naming the right file.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -66,6 +67,34 @@ std::vector<std::string> file_with_missing(const std::string& dir, bool only_sec
 
 using Inputs = std::pair<std::vector<std::string>, std::vector<std::string>>;
 
+// The default grid with one more numeric attribute on t2m.
+Inputs file_with_attribute(const std::string& dir, const char* name, nc_type type, const std::vector<double>& values) {
+  const std::string path = dir + "/in.nc";
+  write_grid_file(path, GridSpec{});
+  int ncid = -1, varid = -1;
+  nc_open(path.c_str(), NC_WRITE, &ncid);
+  nc_inq_varid(ncid, "t2m", &varid);
+  nc_redef(ncid);
+  nc_put_att_double(ncid, varid, name, type, values.size(), values.data());
+  nc_close(ncid);
+  return {{path}, {}};
+}
+
+// t2m (double) holding `value` everywhere, with no missing-data attributes.
+std::vector<std::string> file_of_one_value(const std::string& dir, double value) {
+  const std::string path = dir + "/in.nc";
+  GridSpec spec;
+  spec.type = NC_DOUBLE;
+  write_grid_file(path, spec);
+  int ncid = -1, varid = -1;
+  nc_open(path.c_str(), NC_WRITE, &ncid);
+  nc_inq_varid(ncid, "t2m", &varid);
+  const std::vector<double> values(24, value);
+  nc_put_var_double(ncid, varid, values.data());
+  nc_close(ncid);
+  return {path};
+}
+
 GridSpec changed(const std::function<void(GridSpec&)>& change) {
   GridSpec spec;
   change(spec);
@@ -118,13 +147,58 @@ std::vector<BadInput> table() {
        [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.latitudes = {60, 55}; })); },
        "b.nc", "grid differs from {dir}/a.nc: latitude has 2 points here, 3 there"},
       {"DifferentLongitudes",
+       [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.longitudes = {0, 90, 180, 271}; })); },
+       "b.nc", "grid differs from {dir}/a.nc: longitude[3] is 271 here, 270 there"},
+      {"LongitudesFromAnotherStart",
        [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.longitudes = {-180, -90, 0, 90}; })); },
-       "b.nc", "grid differs from {dir}/a.nc: longitude[0] is -180 here, 0 there"},
+       "b.nc", "grid differs from {dir}/a.nc: longitudes run -180..90 here, 0..270 there (the same meridians, starting elsewhere)"},
+      {"LatitudesReversed",
+       [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.latitudes = {50, 55, 60}; })); },
+       "b.nc", "grid differs from {dir}/a.nc: latitudes run south to north here, north to south there"},
+      {"NanLatitude", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {60, NAN, 50}; })); },
+       "in.nc", "latitude 'lat' has NaN at index 1"},
+      {"LatitudeBeyondThePole",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {95, 55, 50}; })); }, "in.nc",
+       "latitude 'lat' has 95 at index 0, outside [-90, 90]"},
+      {"DuplicateLatitude",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {60, 57.5, 57.5}; })); },
+       "in.nc", "duplicate latitude 57.5 in 'lat' (indices 1 and 2)"},
+      {"LatitudesOutOfOrder",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {60, 50, 55}; })); }, "in.nc",
+       "latitude 'lat' is not monotonic: it decreases from 60 to 50, then increases to 55 at index 2"},
+      {"InfiniteLongitude",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.longitudes = {0, 90, INFINITY, 270}; })); },
+       "in.nc", "longitude 'lon' has +Inf at index 2"},
+      {"LongitudeBeyond360",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.longitudes = {0, 90, 180, 400}; })); },
+       "in.nc", "longitude 'lon' has 400 at index 3, outside [-360, 360]"},
+      {"LongitudesWrapAround",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.longitudes = {180, 270, 0, 90}; })); },
+       "in.nc", "longitude 'lon' is not monotonic: it increases from 180 to 270, then decreases to 0 at index 2"},
+      {"LongitudeCyclicPoint",
+       [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.longitudes = {0, 120, 240, 360}; })); },
+       "in.nc", "longitude 'lon' holds a meridian twice: 360 at index 3 and 0 at index 0 (drop the cyclic point)"},
+      {"EmptyLatitude", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.latitudes = {}; })); },
+       "in.nc", "latitude 'lat' has no points"},
+      {"EmptyTime", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.times = {}; })); }, "in.nc",
+       "time 'time' has no points"},
+      {"NanScaleFactor", [](const std::string& dir) { return file_with_attribute(dir, "scale_factor", NC_FLOAT, {NAN}); },
+       "in.nc", "'t2m' has scale_factor = NaN; it must be a finite number"},
+      {"InfiniteValidMin", [](const std::string& dir) { return file_with_attribute(dir, "valid_min", NC_DOUBLE, {-INFINITY}); },
+       "in.nc", "'t2m' has valid_min = -Inf; it must be a finite number"},
+      {"ZeroScaleFactor", [](const std::string& dir) { return file_with_attribute(dir, "scale_factor", NC_FLOAT, {0}); },
+       "in.nc", "'t2m' has scale_factor = 0, which would make every value its add_offset"},
+      {"ValidRangeReversed", [](const std::string& dir) { return file_with_attribute(dir, "valid_range", NC_FLOAT, {300, 200}); },
+       "in.nc", "'t2m' has valid_range 300, 200: the minimum is above the maximum"},
+      {"NanTime", [](const std::string& dir) { return one_file(dir, changed([](GridSpec& s) { s.times = {0, NAN}; })); },
+       "in.nc", "time 'time' has NaN at index 1"},
       {"DifferentCalendars",
        [](const std::string& dir) { return two_files(dir, changed([](GridSpec& s) { s.calendar = "noleap"; })); }, "b.nc",
        "calendar 'noleap' differs from 'standard' in {dir}/a.nc"},
       {"AllMissingField", [](const std::string& dir) { return Inputs{file_with_missing(dir, false), {}}; }, "in.nc",
-       "'t2m' has no valid values (all _FillValue, missing_value or outside the valid range)"},
+       "'t2m' has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)"},
+      {"AllInfinite", [](const std::string& dir) { return Inputs{file_of_one_value(dir, INFINITY), {}}; }, "in.nc",
+       "'t2m' has no valid values (all _FillValue, missing_value, outside the valid range, NaN or infinite)"},
       {"OneTimeAllMissing", [](const std::string& dir) { return Inputs{file_with_missing(dir, true), {}}; }, "in.nc",
        "'t2m' is entirely missing at 2019-03-01T06:00"},
       {"TruncatedNetcdf4", [](const std::string& dir) { return half_file(dir, NC_NETCDF4); }, "half.nc",

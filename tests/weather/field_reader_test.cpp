@@ -323,5 +323,33 @@ TEST(FieldReader, GridsWithinToleranceAreTheSame) {
   EXPECT_EQ(read_fields({dir + "/a.nc", dir + "/b.nc"}).times(), 3);
 }
 
+// NaN that is not the declared missing value, +-Inf and doubles beyond float's range are missing values.
+TEST(FieldReader, NonFiniteValuesAreMissing) {
+  const std::string dir = scratch_dir("non_finite");
+  GridSpec spec;
+  spec.type = NC_DOUBLE;
+  write_grid_file(dir + "/in.nc", spec);
+  int ncid = -1, var = -1;
+  ASSERT_EQ(nc_open((dir + "/in.nc").c_str(), NC_WRITE, &ncid), NC_NOERR);
+  nc_inq_varid(ncid, "t2m", &var);
+  const double fill = -999;
+  nc_redef(ncid);
+  nc_put_att_double(ncid, var, "missing_value", NC_DOUBLE, 1, &fill);
+  nc_enddef(ncid);
+  const std::vector<std::pair<size_t, double>> bad = {
+      {1, INFINITY}, {2, -INFINITY}, {3, NAN}, {4, 1e39}, {5, -1e39}, {6, fill}};
+  for (const auto& [flat, value] : bad) {
+    const size_t index[3] = {0, flat / 4, flat % 4};
+    ASSERT_EQ(nc_put_var1_double(ncid, var, index, &value), NC_NOERR);
+  }
+  nc_close(ncid);
+  const FieldDataset d = read_fields({dir + "/in.nc"});
+  for (size_t flat = 0; flat < 12; ++flat) {
+    const float v = d.values[d.index(0, 0, static_cast<int64_t>(flat / 4), static_cast<int64_t>(flat % 4))];
+    if (flat >= 1 && flat <= 6) EXPECT_TRUE(std::isnan(v)) << flat << ": " << v;
+    else EXPECT_FLOAT_EQ(v, static_cast<float>(grid_value(0, flat / 4, flat % 4))) << flat;
+  }
+}
+
 }  // namespace
 }  // namespace tessera::weather

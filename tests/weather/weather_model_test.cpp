@@ -144,6 +144,42 @@ TEST(ChannelNormalization, StatisticsAndRoundTrip) {
   EXPECT_EQ(back.stddev, n.stddev);
 }
 
+// Surface pressure in Pa: a spread of 1/256 on a mean of 1e5 is below what E[x^2] - E[x]^2 resolves.
+TEST(ChannelNormalization, SmallSpreadOnALargeMean) {
+  FieldDataset d = hourly_fields(500, 1, 1, 2);
+  for (size_t i = 0; i < d.values.size(); ++i) d.values[i] = 100000.0f + (i % 2 ? 1.0f / 128 : 0.0f);
+  std::vector<int64_t> times(500);
+  for (int64_t t = 0; t < 500; ++t) times[static_cast<size_t>(t)] = t;
+  const ChannelNormalization n = ChannelNormalization::fit(d, times, "test");
+  EXPECT_DOUBLE_EQ(n.mean[0], 100000.0 + 1.0 / 256);
+  EXPECT_DOUBLE_EQ(n.stddev[0], 1.0 / 256);
+}
+
+TEST(ChannelNormalization, ConstantChannelKeepsUnitScale) {
+  FieldDataset d = hourly_fields(3, 1, 1, 2);
+  d.values.assign(6, 288.15f);
+  const ChannelNormalization n = ChannelNormalization::fit(d, {0, 1, 2}, "test");
+  EXPECT_EQ(n.stddev[0], 1.0);
+  const Tensor x = n.normalize(d, {0, 1, 2});
+  for (int64_t i = 0; i < 6; ++i) EXPECT_EQ(x.data<float>()[i], 0.0f);
+}
+
+// Non-finite values count as missing, as the reader makes them (a FieldDataset built elsewhere may hold them).
+TEST(ChannelNormalization, InfinitiesAreMissing) {
+  FieldDataset d = hourly_fields(3, 1, 1, 2);
+  const float inf = std::numeric_limits<float>::infinity();
+  d.values = {1, inf, -inf, 5, 7, 9};
+  const ChannelNormalization n = ChannelNormalization::fit(d, {0, 1, 2}, "test");
+  EXPECT_NEAR(n.mean[0], 5.5, 1e-9);  // 1, 5, 7, 9
+  const Tensor x = n.normalize(d, {0, 1, 2});
+  EXPECT_EQ(x.data<float>()[1], 0.0f);
+  EXPECT_EQ(x.data<float>()[2], 0.0f);
+  const Climatology c = Climatology::fit(d, {0, 1, 2});
+  EXPECT_TRUE(std::isnan(c.values[1]));                  // 00 UTC at the second point: never observed
+  EXPECT_NEAR(c.values[c.values.size() - 2], 4.0, 1e-5);  // overall: 1 and 7 at the first point,
+  EXPECT_NEAR(c.values[c.values.size() - 1], 7.0, 1e-5);  // 5 and 9 at the second
+}
+
 TEST(ChannelNormalization, AllMissingChannelIsADataError) {
   FieldDataset d = hourly_fields(2, 1, 1, 2);
   d.values.assign(4, kNaN);

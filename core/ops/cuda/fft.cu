@@ -18,7 +18,9 @@ namespace {
 
 std::string cufft_status(cufftResult result) { return "cuFFT status " + std::to_string(int(result)); }
 
-enum class Plan { plane_r2c, columns_c2c, rows_c2r };
+// No plan ever has a length-1 axis: cuFFT's support for those is not documented, and the DFT
+// along such an axis is the identity, so the callers leave it out.
+enum class Plan { plane_r2c, rows_r2c, columns_c2c, rows_c2r };
 
 // Plans are costly to make and hold their own work area, so each shape gets one, kept for the
 // process and bound to the device's stream.
@@ -37,6 +39,12 @@ cufftHandle plan_for(Device device, Plan kind, int64_t H, int64_t W, int64_t bat
     case Plan::plane_r2c: {  // whole [H, W] planes, packed
       int n[2] = {static_cast<int>(H), static_cast<int>(W)};
       TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 2, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
+                                        static_cast<int>(batch)));
+      break;
+    }
+    case Plan::rows_r2c: {  // real rows of W into half-spectrum rows of K
+      int n[1] = {static_cast<int>(W)};
+      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
                                         static_cast<int>(batch)));
       break;
     }
@@ -71,6 +79,22 @@ __global__ void weight_columns_kernel(R* c, int64_t rows, int64_t W, R paired, R
   }
 }
 
+// c = x + 0i, for n values.
+template <class R>
+__global__ void real_to_complex_kernel(const R* x, R* c, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    c[2 * i] = x[i];
+    c[2 * i + 1] = R(0);
+  }
+}
+
+// x = Re(c), for n values.
+template <class R>
+__global__ void real_part_kernel(const R* c, R* x, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
+    x[i] = c[2 * i];
+}
+
 template <class R>
 __global__ void scale_kernel(R* x, int64_t n, R factor) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
@@ -96,9 +120,9 @@ void exec_r2c(cufftHandle plan, R* in, Complex<R>* out) {
   else TESSERA_CUFFT_CHECK(cufftExecR2C(plan, in, out));
 }
 template <class R>
-void exec_inverse_c2c(cufftHandle plan, Complex<R>* data) {
-  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufftExecZ2Z(plan, data, data, CUFFT_INVERSE));
-  else TESSERA_CUFFT_CHECK(cufftExecC2C(plan, data, data, CUFFT_INVERSE));
+void exec_c2c(cufftHandle plan, Complex<R>* data, int direction) {
+  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufftExecZ2Z(plan, data, data, direction));
+  else TESSERA_CUFFT_CHECK(cufftExecC2C(plan, data, data, direction));
 }
 template <class R>
 void exec_c2r(cufftHandle plan, Complex<R>* in, R* out) {
@@ -114,9 +138,22 @@ void rfft2(const Tensor& x, int64_t count, int64_t H, int64_t W, const Tensor& o
   if (count * H * W == 0) return;
   dispatch_real(x.dtype(), "rfft2", [&](auto tag) {
     using R = decltype(tag);
-    // An out-of-place real-to-complex transform leaves its input as it was.
-    exec_r2c<R>(plan_for<R>(device, Plan::plane_r2c, H, W, count), static_cast<R*>(x.raw_data()),
-                static_cast<Complex<R>*>(out.raw_data()));
+    R* in = static_cast<R*>(x.raw_data());
+    auto* c = static_cast<Complex<R>*>(out.raw_data());
+    if (W == 1) {
+      // One column (K = 1): the spectrum is the full complex DFT along H of the real values.
+      real_to_complex_kernel<R><<<blocks_for(count * H), kThreads, 0, stream(device)>>>(
+          in, static_cast<R*>(out.raw_data()), count * H);
+      TESSERA_CUDA_CHECK_LAUNCH();
+      if (H == 1) return;
+      const cufftHandle columns = plan_for<R>(device, Plan::columns_c2c, H, W, 1);
+      for (int64_t i = 0; i < count; ++i) exec_c2c<R>(columns, c + i * H, CUFFT_FORWARD);
+    } else if (H == 1) {
+      exec_r2c<R>(plan_for<R>(device, Plan::rows_r2c, H, W, count), in, c);
+    } else {
+      // An out-of-place real-to-complex transform leaves its input as it was.
+      exec_r2c<R>(plan_for<R>(device, Plan::plane_r2c, H, W, count), in, c);
+    }
   });
 }
 
@@ -134,14 +171,22 @@ void half_spectrum_inverse(const Tensor& spectrum, int64_t count, int64_t H, int
                                        cudaMemcpyDeviceToDevice, stream(device)));
     auto* c = static_cast<Complex<R>*>(work.raw_data());
     // Inverse along H, a full complex transform of every column, one plane at a time.
-    const cufftHandle columns = plan_for<R>(device, Plan::columns_c2c, H, W, K);
-    for (int64_t i = 0; i < count; ++i) exec_inverse_c2c<R>(columns, c + i * H * K);
+    if (H > 1) {
+      const cufftHandle columns = plan_for<R>(device, Plan::columns_c2c, H, W, K);
+      for (int64_t i = 0; i < count; ++i) exec_c2c<R>(columns, c + i * H * K, CUFFT_INVERSE);
+    }
     // Along W the rows are then Hermitian once the zero and Nyquist columns are real.
     weight_columns_kernel<R><<<blocks_for(count * H * K), kThreads, 0, stream(device)>>>(
         static_cast<R*>(work.raw_data()), count * H, W, R(paired_weight), R(1), true);
     TESSERA_CUDA_CHECK_LAUNCH();
     R* x = static_cast<R*>(out.raw_data());
-    exec_c2r<R>(plan_for<R>(device, Plan::rows_c2r, H, W, count * H), c, x);
+    if (W > 1) {
+      exec_c2r<R>(plan_for<R>(device, Plan::rows_c2r, H, W, count * H), c, x);
+    } else {
+      real_part_kernel<R><<<blocks_for(count * H), kThreads, 0, stream(device)>>>(
+          static_cast<const R*>(work.raw_data()), x, count * H);
+      TESSERA_CUDA_CHECK_LAUNCH();
+    }
     if (scale != 1.0) {
       scale_kernel<R><<<blocks_for(count * H * W), kThreads, 0, stream(device)>>>(x, count * H * W, R(scale));
       TESSERA_CUDA_CHECK_LAUNCH();
