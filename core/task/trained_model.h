@@ -9,7 +9,7 @@
 #include "core/config/config.h"
 #include "core/io/checkpoint.h"
 #include "core/nn/module.h"
-#include "core/tensor/device.h"
+#include "core/device/device.h"
 
 namespace tessera {
 

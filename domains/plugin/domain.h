@@ -14,7 +14,7 @@
 #include "core/nn/module.h"
 #include "core/task/task.h"
 #include "core/task/trained_model.h"
-#include "core/tensor/device.h"
+#include "core/device/device.h"
 #include "domains/plugin/flag_checks.h"
 
 namespace tessera::domains {

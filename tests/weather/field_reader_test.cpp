@@ -325,7 +325,8 @@ TEST(FieldReader, GridsWithinToleranceAreTheSame) {
 
 // NaN that is not the declared missing value, +-Inf and doubles beyond float's range are missing values.
 TEST(FieldReader, NonFiniteValuesAreMissing) {
-  const std::string dir = scratch_dir("non_finite");
+  const ScratchDir scratch;
+  const std::string dir = scratch.str();
   GridSpec spec;
   spec.type = NC_DOUBLE;
   write_grid_file(dir + "/in.nc", spec);

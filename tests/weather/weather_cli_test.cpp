@@ -249,7 +249,9 @@ class WeatherCliUnsafe : public WeatherCli, public ::testing::WithParamInterface
 TEST_P(WeatherCliUnsafe, RefusedWithOneLineAndNothingChanged) {
   const std::string safety = dir_ + "/safety";
   fs::create_directories(safety + "/a_directory.nc");
-  if (!fs::exists(safety + "/fifo.nc")) ASSERT_EQ(::mkfifo((safety + "/fifo.nc").c_str(), 0644), 0);
+  if (!fs::exists(safety + "/fifo.nc")) {
+    ASSERT_EQ(::mkfifo((safety + "/fifo.nc").c_str(), 0644), 0);
+  }
   const auto checkpoint_bytes = fs::file_size(checkpoint_), input_bytes = fs::file_size(input_);
   std::string args = expand(GetParam().args, dir_);
   for (const auto& [key, value] : {std::pair<std::string, std::string>{"{ckpt}", checkpoint_}, {"{in}", input_}})

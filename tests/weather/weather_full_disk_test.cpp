@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera {
@@ -41,7 +43,8 @@ class SmallDisk {
 class WeatherFullDisk : public ::testing::TestWithParam<int> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = test_support::scratch_dir("full_disk_" + std::to_string(::getpid()));
+    scratch_.emplace();
+    dir_ = scratch_->str();
     test_support::GridSpec grid;
     grid.latitudes = {60, 57, 54, 51, 48};
     grid.longitudes = {-6, -4, -2, 0, 2, 4, 6};
@@ -53,7 +56,7 @@ class WeatherFullDisk : public ::testing::TestWithParam<int> {
                                "/run --set 'data.files=[" + input_ + "]'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { scratch_.reset(); }
 
   void expect_one_line_about_space(const test_support::CommandResult& r, const SmallDisk& disk) {
     EXPECT_EQ(r.exit_code, 2) << r.err;  // 139 was HDF5 crashing at exit on the file it could not close
@@ -63,6 +66,7 @@ class WeatherFullDisk : public ::testing::TestWithParam<int> {
     EXPECT_TRUE(disk.empty()) << "a temporary file was left on the full disk";
   }
 
+  static inline std::optional<test_support::ScratchDir> scratch_;
   static std::string dir_, input_;
 };
 std::string WeatherFullDisk::dir_, WeatherFullDisk::input_;

@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera {
@@ -65,7 +67,8 @@ std::vector<float> variable_values(const std::string& path) {
 class WeatherHostileValues : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = test_support::scratch_dir("hostile_values_" + std::to_string(::getpid()));
+    scratch_.emplace();
+    dir_ = scratch_->str();
     GridSpec spec = three_days();
     spec.type = NC_DOUBLE;
     with_inf_ = dir_ + "/with_inf.nc";
@@ -74,7 +77,7 @@ class WeatherHostileValues : public ::testing::Test {
     put_value(with_inf_, 60, 1, 1, -INFINITY);  // a test time
     put_value(with_inf_, 61, 4, 6, NAN);        // NaN without a _FillValue
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { scratch_.reset(); }
 
   static std::string train(const std::string& input, const std::string& name) {
     const auto r = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml --run-dir " + dir_ + "/" +
@@ -83,6 +86,7 @@ class WeatherHostileValues : public ::testing::Test {
     return dir_ + "/" + name + "/checkpoints/last.h5";
   }
 
+  static inline std::optional<test_support::ScratchDir> scratch_;
   static std::string dir_, with_inf_;
 };
 std::string WeatherHostileValues::dir_, WeatherHostileValues::with_inf_;
@@ -102,7 +106,9 @@ TEST_F(WeatherHostileValues, InfinitiesAreMissingValuesForTrainPredictAndEval) {
       const size_t point = i % 35;
       const bool missing = (init == 5 && point == 2 * 7 + 3) || (init == 60 && point == 1 * 7 + 1) || (init == 61 && point == 4 * 7 + 6);
       EXPECT_EQ(std::isnan(values[init * 70 + i]), missing) << "init " << init << " value " << i;
-      if (!missing) ASSERT_TRUE(std::isfinite(values[init * 70 + i])) << "init " << init << " value " << i;
+      if (!missing) {
+        ASSERT_TRUE(std::isfinite(values[init * 70 + i])) << "init " << init << " value " << i;
+      }
     }
 
   const std::string scores = dir_ + "/scores.json";

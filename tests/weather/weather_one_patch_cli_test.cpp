@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/cli/run_command.h"
+#include "tests/support/command.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera {
@@ -41,7 +42,8 @@ std::vector<float> forecast_values(const std::string& path) {
 class WeatherOnePatch : public ::testing::TestWithParam<int> {};
 
 TEST_P(WeatherOnePatch, TrainsAndPredicts) {
-  const std::string dir = test_support::scratch_dir("one_patch_" + std::to_string(GetParam()) + "_" + std::to_string(::getpid()));
+  const test_support::ScratchDir scratch;
+  const std::string dir = scratch.str();
   test_support::GridSpec grid;
   grid.latitudes = {60, 57, 54, 51, 48};
   grid.longitudes = {-6, -4, -2, 0, 2, 4, 6};
