@@ -31,7 +31,7 @@ TEST(WeatherDataCli, BadRequestsAreOneLineWithExitCode2) {
   const std::string dir = scratch.str();
   const auto no_folder = run_tessera("data weather-demo --output " + dir + "/absent/demo.nc --days 1");
   EXPECT_EQ(no_folder.exit_code, 2);
-  EXPECT_EQ(no_folder.err, "tessera: error: " + dir + "/absent/demo.nc: folder " + dir + "/absent does not exist\n");
+  EXPECT_EQ(no_folder.err, "tessera: error: " + dir + "/absent/demo.nc: folder '" + dir + "/absent' does not exist\n");
   EXPECT_TRUE(one_line_error(run_tessera("data weather-demo --output " + dir + "/demo.nc --days 0"), 2, "--days"));
   EXPECT_TRUE(std::filesystem::is_empty(dir));
 }
