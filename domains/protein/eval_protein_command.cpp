@@ -90,11 +90,7 @@ domains::CommandResult evaluate(const EvalFlags& f) {
     std::cerr << "tessera: " << pairing.unpredicted_references.size()
               << " reference chain(s) without a prediction, not scored\n";
   if (!f.json.empty())
-    io::write_atomically(f.json, [&](const std::string& tmp) {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-      if (!out.flush()) throw InputError(f.json, "cannot write file");
-    });
+    io::write_text_atomically(f.json, j.dump(2) + "\n");
   std::cerr << format_scores_table(scores) << std::flush;
   return j;
 }
