@@ -1,11 +1,13 @@
 // The protein domain: protein chains from PDB and mmCIF files, scored against reference structures.
 #include "domains/plugin/domain.h"
+#include "domains/protein/protein_model_parts.h"
 
 namespace tessera::protein {
 
 domains::Domain protein_domain() {
   domains::Domain d;
   d.name = "protein";
+  add_structure_model(d);
   return d;
 }
 
