@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <numeric>
 
 #include "core/util/rng.h"
@@ -104,14 +105,20 @@ double sequence_identity(const std::string& a, const std::string& b) {
 }
 
 std::vector<int> identity_clusters(const std::vector<std::string>& sequences, double threshold) {
-  const int n = static_cast<int>(sequences.size());
-  std::vector<std::vector<int>> tokens(n);
-  for (int i = 0; i < n; ++i) tokens[i] = tokens_of(sequences[i]);
+  // Identical sequences (the same protein solved many times) are aligned once.
+  std::map<std::string, int> unique_index;
+  std::vector<int> unique_of(sequences.size());
+  std::vector<std::vector<int>> tokens;
+  for (size_t i = 0; i < sequences.size(); ++i) {
+    const auto [it, added] = unique_index.emplace(sequences[i], static_cast<int>(tokens.size()));
+    if (added) tokens.push_back(tokens_of(sequences[i]));
+    unique_of[i] = it->second;
+  }
+  const int n = static_cast<int>(tokens.size());
   std::vector<int> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   for (int i = 1; i < n; ++i) {
-    // One alignment per cluster found so far suffices once it links; the others are tried in
-    // parallel, and every chain of a cluster is tried until one links (single linkage).
+    // Each cluster found so far is tried, in parallel, member by member until one links.
     std::vector<std::vector<int>> members(n);
     for (int j = 0; j < i; ++j) members[find(parent, j)].push_back(j);
     std::vector<int> roots;
@@ -123,7 +130,7 @@ std::vector<int> identity_clusters(const std::vector<std::string>& sequences, do
       for (int j : members[roots[k]]) {
         const double shorter = static_cast<double>(std::min(tokens[i].size(), tokens[j].size()));
         if (shorter == 0 || composition_bound(tokens[i], tokens[j]) <= threshold * shorter) continue;
-        if (tokens[i] == tokens[j] || identical_positions(tokens[i], tokens[j]) > threshold * shorter) {
+        if (identical_positions(tokens[i], tokens[j]) > threshold * shorter) {
           links[k] = 1;
           break;
         }
@@ -132,10 +139,10 @@ std::vector<int> identity_clusters(const std::vector<std::string>& sequences, do
     for (size_t k = 0; k < roots.size(); ++k)
       if (links[k]) parent[find(parent, roots[k])] = find(parent, i);
   }
-  std::vector<int> cluster(n, -1), index(n, -1);
+  std::vector<int> index(n, -1), cluster(sequences.size());
   int clusters = 0;
-  for (int i = 0; i < n; ++i) {
-    const int r = find(parent, i);
+  for (size_t i = 0; i < sequences.size(); ++i) {
+    const int r = find(parent, unique_of[i]);
     if (index[r] < 0) index[r] = clusters++;
     cluster[i] = index[r];
   }
@@ -151,18 +158,25 @@ std::vector<Split> assign_splits(const std::vector<int>& clusters, const std::ar
   std::iota(order.begin(), order.end(), 0);
   Generator g(seed);
   for (int i = n_clusters - 1; i > 0; --i) std::swap(order[i], order[g.below(static_cast<uint64_t>(i) + 1)]);
-  std::array<double, 3> filled{0, 0, 0};
-  std::vector<Split> of_cluster(n_clusters, kTrain);
+  std::array<double, 3> filled{0, 0, 0}, target{};
   const double total = static_cast<double>(clusters.size());
+  for (int s = 0; s < 3; ++s) target[s] = fractions[s] * total;
+  std::vector<Split> of_cluster(n_clusters, kTrain);
   for (int c : order) {
-    int neediest = 0;
-    double deficit = -std::numeric_limits<double>::infinity();
+    // The split furthest below its share (relative to it) that the cluster still fits in; a
+    // cluster too big for any (a large family) goes to the one missing the most chains.
+    int chosen = -1;
+    double best = -std::numeric_limits<double>::infinity();
     for (int s = 0; s < 3; ++s) {
-      const double d = fractions[s] * total - filled[s];
-      if (fractions[s] > 0 && d > deficit) deficit = d, neediest = s;
+      const double relative = target[s] > 0 ? (target[s] - filled[s]) / target[s] : -1;
+      if (target[s] > 0 && filled[s] + size[c] <= target[s] && relative > best) best = relative, chosen = s;
     }
-    of_cluster[c] = static_cast<Split>(neediest);
-    filled[neediest] += size[c];
+    if (chosen < 0) {
+      for (int s = 0; s < 3; ++s)
+        if (target[s] > 0 && (chosen < 0 || target[s] - filled[s] > target[chosen] - filled[chosen])) chosen = s;
+    }
+    of_cluster[c] = static_cast<Split>(chosen);
+    filled[chosen] += size[c];
   }
   std::vector<Split> split(clusters.size());
   for (size_t i = 0; i < clusters.size(); ++i) split[i] = of_cluster[clusters[i]];

@@ -7,7 +7,8 @@
 //   - clusters: single linkage at the threshold (two chains above it share a cluster, and so on
 //     transitively), so chains in different clusters are never above it;
 //   - whole clusters go to one split, in a seeded random order, each to the split furthest below
-//     its share of chains.
+//     its share of chains (relative to the share) among those it fits in; a cluster that fits in
+//     none (a family bigger than the test share) goes to the split missing the most chains.
 #include <array>
 #include <cstdint>
 #include <string>

@@ -31,7 +31,8 @@ std::vector<std::vector<const ProteinChain*>> by_cluster(const TrainingChains& d
 
 StructureTask::StructureTask(config::Section& root) {
   config::Section d = root.section("data");
-  data_path_ = d.required_text("path");
+  data_paths_ = d.texts("path", {});
+  if (data_paths_.empty()) d.fail("path", "is required: a structure file or folder, or a list of them");
   SplitOptions split;
   split.identity = d.number("split_identity", split.identity, 0.05, 1.0);
   const std::vector<double> fractions = d.numbers("fractions", {0.8, 0.1, 0.1}, 0.0, 1.0);
@@ -45,7 +46,7 @@ StructureTask::StructureTask(config::Section& root) {
   d.finish();
   spec_ = read_protein_model_spec(root);
 
-  data_ = load_training_chains(data_path_, split);
+  data_ = load_training_chains(data_paths_, split);
   report_skipped(data_.skipped);
   train_clusters_ = by_cluster(data_, kTrain);
   validation_clusters_ = by_cluster(data_, kValidation);

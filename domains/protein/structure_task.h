@@ -43,7 +43,7 @@ class StructureTask : public Task {
   Tensor loss(const Batch& b) const;
 
   ProteinModelSpec spec_;
-  std::string data_path_;
+  std::vector<std::string> data_paths_;
   int64_t batch_size_ = 0, crop_size_ = 0;
   TrainingChains data_;
   std::vector<std::vector<const ProteinChain*>> train_clusters_, validation_clusters_;

@@ -35,17 +35,20 @@ std::string unusable_reason(const ProteinChain& chain) {
   return "";
 }
 
-TrainingChains load_training_chains(const std::string& path, const SplitOptions& options) {
-  StructureSet set = read_structures(path);
+TrainingChains load_training_chains(const std::vector<std::string>& paths, const SplitOptions& options) {
   TrainingChains t;
-  t.skipped = std::move(set.skipped);
-  for (ProteinChain& chain : set.chains) {
-    const std::string why = unusable_reason(chain);
-    if (why.empty())
-      t.chains.push_back(std::move(chain));
-    else
-      t.skipped.emplace_back(chain.source, why);
+  for (const std::string& p : paths) {
+    StructureSet set = read_structures(p);
+    t.skipped.insert(t.skipped.end(), set.skipped.begin(), set.skipped.end());
+    for (ProteinChain& chain : set.chains) {
+      const std::string why = unusable_reason(chain);
+      if (why.empty())
+        t.chains.push_back(std::move(chain));
+      else
+        t.skipped.emplace_back(chain.source, why);
+    }
   }
+  const std::string& path = paths.front();
   if (t.chains.empty())
     throw DataError(path, t.skipped.size() == 1 ? t.skipped.front().second
                                                 : "no usable protein chain (" + std::to_string(t.skipped.size()) +

@@ -36,8 +36,8 @@ std::string unusable_reason(const ProteinChain& chain);
 // Prints skipped files or chains to stderr: the first few by name, then how many more.
 void report_skipped(const std::vector<std::pair<std::string, std::string>>& skipped);
 
-// Throws DataError naming `path` when no chain is usable, or when the training or validation
-// split ends up empty.
-TrainingChains load_training_chains(const std::string& path, const SplitOptions& options);
+// Reads every path (structure files or folders). Throws DataError naming the first path when no
+// chain is usable, or when the training or validation split ends up empty.
+TrainingChains load_training_chains(const std::vector<std::string>& paths, const SplitOptions& options);
 
 }  // namespace tessera::protein
