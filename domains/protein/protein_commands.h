@@ -1,9 +1,10 @@
 #pragma once
-// The commands the protein structure model adds to the CLI.
+// The commands the protein domain adds to the CLI.
 #include "domains/plugin/domain.h"
 
 namespace tessera::protein {
 
+domains::DomainCommand eval_protein_command();     // tessera eval protein --predictions P --references R
 domains::DomainCommand predict_protein_command();  // tessera predict protein
 
 }  // namespace tessera::protein

@@ -21,6 +21,14 @@ namespace {
 
 const char* const kAtomNames[kChainAtoms] = {"N", "CA", "C", "CB"};
 
+// gemmi's messages can span lines and repeat the path; the CLI prints one line after the path.
+std::string first_line(std::string message, const std::string& path) {
+  message = message.substr(0, message.find('\n'));
+  if (message.rfind(path + ":", 0) == 0) message = message.substr(path.size() + 1);
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.front()))) message.erase(0, 1);
+  return message.empty() ? "cannot be read as a structure" : message;
+}
+
 // The format its extension names (.pdb/.ent, .cif/.mmcif, optionally .gz); the content decides
 // only for other names, so a broken mmCIF file is refused rather than misread as PDB lines.
 gemmi::CoorFormat format_of(const std::string& path, const gemmi::CharArray& text) {
@@ -37,7 +45,14 @@ gemmi::CoorFormat format_of(const std::string& path, const gemmi::CharArray& tex
 gemmi::Structure parse(const std::string& path) {
   // A file literally named "-" would make gemmi read stdin.
   const std::string gemmi_path = path == "-" ? "./-" : path;
-  gemmi::CharArray text = gemmi::read_into_buffer(gemmi::MaybeGzipped(gemmi_path));
+  gemmi::CharArray text;
+  try {
+    text = gemmi::read_into_buffer(gemmi::MaybeGzipped(gemmi_path));
+  } catch (const std::runtime_error& e) {
+    const bool gzipped = gemmi::MaybeGzipped(gemmi_path).is_compressed();
+    throw InputError(path, std::string(gzipped ? "cannot be decompressed (truncated or not gzip?): " : "cannot be read: ") +
+                               first_line(e.what(), path));
+  }
   const gemmi::CoorFormat format = format_of(path, text);
   if (format == gemmi::CoorFormat::Mmcif)
     return gemmi::make_structure(gemmi::cif::read_memory(text.data(), text.size(), path.c_str()));
@@ -160,14 +175,6 @@ void check_regular_file(const std::string& path) {
   if (std::filesystem::is_directory(status)) throw InputError(path, "is a folder; give a structure file");
   if (!std::filesystem::is_regular_file(status)) throw InputError(path, "is not a regular file");
   if (std::filesystem::file_size(path, ec) == 0) throw InputError(path, "is empty");
-}
-
-// gemmi's messages can span lines and repeat the path; the CLI prints one line after the path.
-std::string first_line(std::string message, const std::string& path) {
-  message = message.substr(0, message.find('\n'));
-  if (message.rfind(path + ":", 0) == 0) message = message.substr(path.size() + 1);
-  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.front()))) message.erase(0, 1);
-  return message.empty() ? "cannot be read as a structure" : message;
 }
 
 }  // namespace

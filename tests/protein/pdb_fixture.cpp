@@ -68,6 +68,20 @@ std::string helix_chain(const std::vector<std::string>& residues, char chain, in
   return text;
 }
 
+std::string ca_trace_pdb(const std::vector<std::array<double, 3>>& ca, const std::vector<int>& numbers,
+                         const std::vector<char>& icodes) {
+  static const char* const kNames[] = {"ALA", "GLY", "LEU", "SER", "VAL", "GLU", "LYS", "ILE", "THR", "ASP"};
+  std::string text;
+  for (size_t i = 0; i < ca.size(); ++i) {
+    PdbAtom a = polymer_atom("CA", kNames[i % 10], 'A', numbers[i]);
+    a.insertion = icodes[i];
+    a.xyz = ca[i];
+    a.element = "C";
+    text += pdb_line(a);
+  }
+  return text + "TER\nEND\n";
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;

@@ -35,6 +35,10 @@ std::vector<PdbAtom> helix_residue(const std::string& residue, char chain, int n
 // A chain of the given three-letter residues numbered from `first`, as PDB lines.
 std::string helix_chain(const std::vector<std::string>& residues, char chain, int first = 1);
 
+// A C-alpha-only chain A: residue i at ca[i], numbered numbers[i] with insertion code icodes[i].
+std::string ca_trace_pdb(const std::vector<std::array<double, 3>>& ca, const std::vector<int>& numbers,
+                         const std::vector<char>& icodes);
+
 void write_text(const std::string& path, const std::string& text);
 void write_gzip(const std::string& path, const std::string& text);
 
