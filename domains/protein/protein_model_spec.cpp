@@ -33,8 +33,9 @@ LoadedProteinModel load_protein_model(const std::string& checkpoint, Device devi
   load_trained_model(checkpoint, kProteinModel, device, [&](TrainedCheckpoint& c) -> nn::Module& {
     try {
       loaded.baseline = SeparationBaseline::from_json(c.json_attribute("separation_baseline"));
+      loaded.split = c.json_attribute("split");
     } catch (const nlohmann::json::exception&) {
-      throw CheckpointError(checkpoint, "has an unreadable separation baseline");
+      throw CheckpointError(checkpoint, "has an unreadable separation baseline or split");
     }
     config::Section root = c.config();
     loaded.spec = read_protein_model_spec(root);

@@ -28,6 +28,7 @@ ProteinModelSpec read_protein_model_spec(config::Section& root);
 struct LoadedProteinModel {
   ProteinModelSpec spec;
   SeparationBaseline baseline;
+  nlohmann::json split;  // {"train": [chain names], "validation": [...], "test": [...]}
   std::unique_ptr<StructureModel> model;
 };
 // The trained model of a checkpoint, with its separation baseline, in eval mode on `device`.
