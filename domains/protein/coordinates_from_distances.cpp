@@ -3,7 +3,6 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace tessera::protein {
 namespace {
@@ -13,36 +12,7 @@ double norm3(const std::array<double, 3>& a, const std::array<double, 3>& b) {
   return std::sqrt(dx * dx + dy * dy + dz * dz);
 }
 
-bool confident(const PairDistances& p, int64_t i, int64_t j) { return p.confidence[i * p.length + j] >= 0.5; }
-
-// Step 1: confident distances as they are, the others at least as long as the shortest path
-// through confident pairs (Floyd-Warshall).
-std::vector<double> completed_distances(const PairDistances& p, double far_distance) {
-  const int64_t L = p.length;
-  const double inf = std::numeric_limits<double>::infinity();
-  std::vector<double> path(L * L, inf);
-  for (int64_t i = 0; i < L; ++i)
-    for (int64_t j = 0; j < L; ++j)
-      if (i == j || confident(p, i, j)) path[i * L + j] = i == j ? 0.0 : p.distance[i * L + j];
-  for (int64_t k = 0; k < L; ++k) {
-    const double* row_k = &path[k * L];
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < L; ++i) {
-      double* row_i = &path[i * L];
-      const double via = row_i[k];
-      if (via == inf) continue;
-      for (int64_t j = 0; j < L; ++j) row_i[j] = std::min(row_i[j], via + row_k[j]);
-    }
-  }
-  std::vector<double> d(L * L);
-  for (int64_t i = 0; i < L * L; ++i) {
-    const double far = std::max(p.distance[i], far_distance);
-    d[i] = confident(p, i / L, i % L) ? p.distance[i] : (path[i] == inf ? far : std::max(far, path[i]));
-  }
-  return d;
-}
-
-// Step 3: Jacobi stress majorization with per-pair weights; far pairs only push.
+// Jacobi stress majorization with per-pair weights.
 void refine(Coordinates& x, const PairDistances& p, const MdsOptions& options) {
   const int64_t L = p.length;
   for (int it = 0; it < options.refinement_iterations; ++it) {
@@ -54,12 +24,7 @@ void refine(Coordinates& x, const PairDistances& p, const MdsOptions& options) {
       for (int64_t j = 0; j < L; ++j) {
         if (j == i) continue;
         const double current = std::max(norm3(x[i], x[j]), 1e-6);
-        double target = p.distance[i * L + j], w = p.confidence[i * L + j];
-        if (!confident(p, i, j)) {
-          if (current >= options.far_distance) continue;
-          target = options.far_distance;
-          w = 1.0 - w;
-        }
+        const double target = p.distance[i * L + j], w = p.confidence[i * L + j];
         for (int c = 0; c < 3; ++c) sum[c] += w * (x[j][c] + target * (x[i][c] - x[j][c]) / current);
         weight += w;
       }
@@ -112,7 +77,7 @@ double helix_handedness(const Coordinates& x, const PairDistances& p) {
 
 Coordinates coordinates_from_distances(const PairDistances& pairs, const MdsOptions& options) {
   if (pairs.length == 0) return {};
-  Coordinates x = classical_mds(completed_distances(pairs, options.far_distance), pairs.length);
+  Coordinates x = classical_mds(pairs.distance, pairs.length);
   refine(x, pairs, options);
   if (helix_handedness(x, pairs) < 0)
     for (auto& point : x) point[0] = -point[0];

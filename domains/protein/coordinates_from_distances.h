@@ -1,13 +1,10 @@
 #pragma once
 // Three-dimensional C-alpha coordinates from predicted pair distances:
-//   1. pairs predicted beyond the distogram's range (low confidence) get the length of the
-//      shortest path through confident pairs, so far pairs come out far rather than at 22 A;
-//   2. classical multidimensional scaling (top three eigenvectors of the double-centred squared
+//   1. classical multidimensional scaling (top three eigenvectors of the double-centred squared
 //      distances) places every residue;
-//   3. confidence-weighted stress majorization refines it: each residue moves to the weighted
-//      mean of where its confident partners want it, and pairs predicted far apart are pushed
-//      apart until they reach the distogram's last edge;
-//   4. distances cannot tell a structure from its mirror image, so the mirror is chosen where
+//   2. confidence-weighted stress majorization refines it: each residue moves to the weighted
+//      mean of where its partners want it, each partner weighted by the pair's confidence;
+//   3. distances cannot tell a structure from its mirror image, so the mirror is chosen where
 //      C-alpha quadruples that look helical (i, i+2 and i, i+3 distances of an alpha helix) turn
 //      right-handed, as alpha helices of L-amino acids do.
 #include <array>
@@ -21,12 +18,11 @@ using Coordinates = std::vector<std::array<double, 3>>;
 struct PairDistances {
   int64_t length = 0;
   std::vector<double> distance;    // [L * L], symmetric
-  std::vector<double> confidence;  // [L * L] in [0, 1]: probability the pair is within range
+  std::vector<double> confidence;  // [L * L] in [0, 1]: the weight of the pair in the refinement
 };
 
 struct MdsOptions {
-  int refinement_iterations = 100;
-  double far_distance = 21.6875;  // pairs with confidence < 0.5 are held at least this far apart
+  int refinement_iterations = 300;
 };
 
 Coordinates coordinates_from_distances(const PairDistances& pairs, const MdsOptions& options = {});

@@ -122,7 +122,7 @@ domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string
       skipped.emplace_back(chain.source, why);
       continue;
     }
-    const ChainPrediction p = predict_structure(*m.model, chain.name, chain.sequence);
+    const ChainPrediction p = predict_structure(*m.model, m.baseline, chain.name, chain.sequence);
     add_scores(model, chain, p.ca, std::vector<double>(p.contacts.begin(), p.contacts.end()));
     const auto L = static_cast<int64_t>(chain.size());
     const std::vector<double> d = m.baseline.distances(L);

@@ -95,7 +95,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
   StagedOutput out(f.output_dir);
   int64_t residues = 0;
   for (size_t i = 0; i < in.sequences.size(); ++i) {
-    const ChainPrediction p = predict_structure(*m.model, in.sequences[i].name, in.sequences[i].sequence);
+    const ChainPrediction p = predict_structure(*m.model, m.baseline, in.sequences[i].name, in.sequences[i].sequence);
     write_model_pdb(out.path(names[i] + ".pdb"), p);
     write_prediction_h5(out.path(names[i] + ".h5"), p);
     residues += p.length;

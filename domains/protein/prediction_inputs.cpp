@@ -95,6 +95,8 @@ PredictionInputs read_prediction_inputs(const std::string& path) {
   if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file or folder");
   PredictionInputs inputs;
   const bool folder = std::filesystem::is_directory(path, ec);
+  if (!folder && (is_fasta(path) || is_h5(path)) && !std::filesystem::is_regular_file(path, ec))
+    throw InputError(path, "is not a regular file (a FIFO or device cannot be read as sequences)");
   if (!folder && is_fasta(path)) {
     inputs.sequences = read_fasta(path);
   } else if (!folder && is_h5(path)) {

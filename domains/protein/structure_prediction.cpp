@@ -1,12 +1,16 @@
 #include "domains/protein/structure_prediction.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "core/autograd/autograd.h"
 #include "domains/protein/distogram_bins.h"
 #include "modalities/sequence/residue_alphabet.h"
 
 namespace tessera::protein {
 
-ChainPrediction predict_structure(const StructureModel& model, const std::string& name, const std::string& sequence) {
+ChainPrediction predict_structure(const StructureModel& model, const SeparationBaseline& baseline,
+                                  const std::string& name, const std::string& sequence) {
   autograd::NoGradScope no_grad;
   ChainPrediction p;
   p.name = name;
@@ -33,16 +37,22 @@ ChainPrediction predict_structure(const StructureModel& model, const std::string
     for (int64_t b = 0; b < kPlddtBins; ++b) e += c[i * kPlddtBins + b] * (static_cast<double>(b) + 0.5) / kPlddtBins;
     p.plddt[i] = static_cast<float>(100.0 * e);
   }
-  p.ca = coordinates_from_distances(pair_distances(p));
+  p.ca = coordinates_from_distances(pair_distances(p, baseline));
   return p;
 }
 
-PairDistances pair_distances(const ChainPrediction& prediction) {
+PairDistances pair_distances(const ChainPrediction& prediction, const SeparationBaseline& baseline) {
+  constexpr double kMinWeight = 0.05;  // far pairs still hold the chain's overall size
   const int64_t L = prediction.length;
+  const double last_center = bin_center(kDistogramBins - 1);
   PairDistances pairs{L, std::vector<double>(L * L), std::vector<double>(L * L)};
   for (int64_t k = 0; k < L * L; ++k) {
-    pairs.distance[k] = prediction.expected_distance[k];
-    pairs.confidence[k] = 1.0 - prediction.distogram[k * kDistogramBins + kDistogramBins - 1];
+    const int64_t i = k / L, j = k % L;
+    const float* probabilities = prediction.distogram.data() + k * kDistogramBins;
+    const double far = probabilities[kDistogramBins - 1];
+    const double far_distance = std::max(last_center, baseline.distance(std::abs(i - j)));
+    pairs.distance[k] = i == j ? 0.0 : prediction.expected_distance[k] + far * (far_distance - last_center);
+    pairs.confidence[k] = std::max(kMinWeight, 1.0 - far);
   }
   return pairs;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domains/protein/coordinates_from_distances.h"
+#include "domains/protein/separation_baseline.h"
 #include "domains/protein/structure_model.h"
 
 namespace tessera::protein {
@@ -21,11 +22,16 @@ struct ChainPrediction {
   Coordinates ca;                        // [L] C-alpha model
 };
 
-ChainPrediction predict_structure(const StructureModel& model, const std::string& name, const std::string& sequence);
+// The distogram's last bin is open ("beyond 21.7 A"); for the 3D model a pair's share of it is
+// placed at the separation baseline's distance for the pair (at least the bin's centre), so far
+// pairs come out as far as chains of the training set put them.
+ChainPrediction predict_structure(const StructureModel& model, const SeparationBaseline& baseline,
+                                  const std::string& name, const std::string& sequence);
 
-// The pair distances and confidences the 3D step uses: from a prediction (confidence = the
-// probability the pair is within the distogram's range) or from fixed distances (all confident).
-PairDistances pair_distances(const ChainPrediction& prediction);
+// The pair distances and weights the 3D step uses: from a prediction (as above; weight = the
+// probability the pair is within the distogram's range, at least 0.05) or from fixed distances
+// (all weight 1).
+PairDistances pair_distances(const ChainPrediction& prediction, const SeparationBaseline& baseline);
 PairDistances pair_distances(const std::vector<double>& distances, int64_t length);
 
 }  // namespace tessera::protein

@@ -3,6 +3,7 @@
 // error line, exit code 2, and no output.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -232,6 +233,9 @@ TEST_F(ProteinModelCli, BadPredictionInputIsOneLineAndNoOutput) {
   H5Fclose(f);
   EXPECT_TRUE(one_line_error(predict(h5), 2, "has no 'ids' dataset"));
   EXPECT_TRUE(one_line_error(predict((scratch_ / "missing.fasta").string()), 2, "no such file"));
+  const std::string fifo = (scratch_ / "pipe.fasta").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_TRUE(one_line_error(predict(fifo), 2, "is not a regular file"));
   EXPECT_FALSE(fs::exists(out)) << "a failed run leaves no output folder";
 }
 
