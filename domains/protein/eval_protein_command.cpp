@@ -1,5 +1,6 @@
 // tessera eval protein --predictions P --references R [--json FILE]: any predicted models (ours or
 // another program's) scored against reference structures, without a checkpoint.
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -57,10 +58,26 @@ domains::CommandResult evaluate(const EvalFlags& f) {
   const ChainPairing pairing = pair_chains(predictions.chains, references.chains, by_stem);
   Skipped skipped = predictions.skipped;
   skipped.insert(skipped.end(), references.skipped.begin(), references.skipped.end());
-  std::vector<ChainScore> scores;
-  for (const ChainPair& pair : pairing.pairs) {
+  // Chains are independent and the TM-score search is quadratic in their length: one per thread.
+  const long n = static_cast<long>(pairing.pairs.size());
+  std::vector<ChainScore> scored(pairing.pairs.size());
+  std::vector<std::exception_ptr> failed(pairing.pairs.size());
+#pragma omp parallel for schedule(dynamic)
+  for (long k = 0; k < n; ++k) {
     try {
-      scores.push_back(score_chain(*pair.predicted, *pair.reference));
+      scored[k] = score_chain(*pairing.pairs[k].predicted, *pairing.pairs[k].reference);
+    } catch (...) {
+      failed[k] = std::current_exception();
+    }
+  }
+  std::vector<ChainScore> scores;
+  for (long k = 0; k < n; ++k) {
+    if (!failed[k]) {
+      scores.push_back(scored[k]);
+      continue;
+    }
+    try {
+      std::rethrow_exception(failed[k]);
     } catch (const DataError& e) {
       // In a batch, one model numbered unlike its reference is reported, not fatal.
       if (!by_stem) throw;

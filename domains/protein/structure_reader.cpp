@@ -11,6 +11,7 @@
 #include <gemmi/resinfo.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -123,7 +124,9 @@ void add_residue(ProteinChain& chain, const gemmi::Residue& residue, char letter
   std::array<Point, kChainAtoms> atoms;
   for (int a = 0; a < kChainAtoms; ++a) {
     const gemmi::Atom* atom = find_atom(residue, kAtomNames[a], altloc);
-    atoms[a] = atom ? Point{atom->pos.x, atom->pos.y, atom->pos.z} : missing_point();
+    // "nan" or "inf" in a coordinate column parses; such an atom is as good as missing.
+    const bool usable = atom && std::isfinite(atom->pos.x) && std::isfinite(atom->pos.y) && std::isfinite(atom->pos.z);
+    atoms[a] = usable ? Point{atom->pos.x, atom->pos.y, atom->pos.z} : missing_point();
   }
   const bool has_frame = !std::isnan(atoms[kN][0]) && !std::isnan(atoms[kCA][0]) && !std::isnan(atoms[kC][0]);
   if (letter == 'G' && std::isnan(atoms[kCB][0]) && has_frame) atoms[kCB] = virtual_cbeta(atoms[kN], atoms[kCA], atoms[kC]);

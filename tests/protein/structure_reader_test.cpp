@@ -93,6 +93,22 @@ TEST(StructureReader, MissingAtomsAreNaNAndNothingIsInvented) {
   EXPECT_TRUE(std::isnan(chain.atoms[1][kCB][2]));
 }
 
+TEST(StructureReader, NonFiniteCoordinatesAreMissingAtoms) {
+  ScratchDir dir;
+  std::string text;
+  for (const PdbAtom& a : helix_residue("ALA", 'A', 1, 0)) {
+    std::string line = pdb_line(a);
+    if (a.name == "CA") line.replace(30, 8, "     inf");
+    if (a.name == "CB") line.replace(38, 8, "     nan");
+    text += line;
+  }
+  const auto chain = read_text(dir, text + helix_chain({"GLY"}, 'A', 2)).front();
+  EXPECT_FALSE(chain.has(0, kCA));
+  EXPECT_FALSE(chain.has(0, kCB));
+  EXPECT_TRUE(chain.has(0, kN));
+  EXPECT_TRUE(chain.has(1, kCA));
+}
+
 TEST(StructureReader, HighestOccupancyAltlocWins) {
   ScratchDir dir;
   std::string text;

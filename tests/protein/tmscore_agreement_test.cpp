@@ -138,6 +138,14 @@ TEST(TmscoreAgreement, GeneratedDecoys) {
     write_pair(dir, name("reference_gap"), trace_of(noisy(native, 1.0, rng), true), partial);
     written += 3;
   }
+  // One, two and three residues in common: the search's degenerate seeds.
+  const std::vector<Point3> tiny = random_chain(3, rng);
+  for (size_t kept = 1; kept <= 3; ++kept) {
+    Trace model = trace_of(noisy(tiny, 0.4, rng), false);
+    model.erase(kept, 3 - kept);
+    write_pair(dir, "tiny" + std::to_string(kept), model, trace_of(tiny, false));
+    ++written;
+  }
   EXPECT_EQ(compare_with_tmscore(dir, "generated decoys"), written);
 }
 
