@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quick start: install what is missing, build, then train a small text model on text every
 # Debian machine has (/usr/share/common-licenses, from base-files), generate a sample from it and
-# print its validation loss. Needs no downloaded or shared data; a few minutes on 2 cores.
+# print its validation loss; then the weather and protein demos. Needs no downloaded or shared data;
+# a few minutes each on 2 cores.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,3 +33,15 @@ build/bin/tessera predict weather --checkpoint "$weather/run/checkpoints/last.h5
 echo "demo: latitude-weighted scores on days 25-30, beside persistence and climatology:" >&2
 build/bin/tessera eval weather --checkpoint "$weather/run/checkpoints/last.h5" --input "$weather/demo.nc" \
   --json "$weather/scores.json"
+
+protein=runs/protein-demo
+rm -rf "$protein"
+mkdir -p "$protein"
+echo "demo: training a small protein structure model on t-coffee-examples' PDB files (configs/protein/demo.yaml)" >&2
+build/bin/tessera train --config configs/protein/demo.yaml --run-dir "$protein/run"
+echo "demo: distogram, contacts, pLDDT and a C-alpha model of 1PPG ($protein/predictions/1PPG_E.pdb, .h5):" >&2
+build/bin/tessera predict protein --checkpoint "$protein/run/checkpoints/last.h5" \
+  --input /usr/share/doc/t-coffee/examples/1PPG.pdb.gz --output-dir "$protein/predictions"
+echo "demo: the model beside the separation-only baseline on its identity-split test chains:" >&2
+build/bin/tessera eval protein --checkpoint "$protein/run/checkpoints/last.h5" \
+  --input /usr/share/doc/t-coffee/examples --split test --json "$protein/scores.json"

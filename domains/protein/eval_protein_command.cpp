@@ -10,6 +10,7 @@
 #include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "domains/protein/chain_pairing.h"
+#include "domains/protein/model_evaluation.h"
 #include "domains/protein/protein_commands.h"
 #include "domains/protein/structure_reader.h"
 #include "domains/protein/structure_scoring.h"
@@ -44,6 +45,9 @@ nlohmann::ordered_json skipped_json(const Skipped& skipped) {
 }
 
 domains::CommandResult evaluate(const EvalFlags& f) {
+  if (f.predictions.empty() || f.references.empty())
+    throw InputError(f.predictions.empty() ? "--predictions" : "--references",
+                     "is required (or score a model: --checkpoint with --input)");
   if (!f.json.empty()) io::check_output_path(f.json, "--json", {f.predictions, f.references});
   std::error_code ec;
   const bool by_stem =
@@ -109,12 +113,17 @@ domains::DomainCommand eval_protein_command() {
   c.add_flags = [](CLI::App& cmd) -> domains::CommandRun {
     auto f = std::make_shared<EvalFlags>();
     cmd.add_option("--predictions", f->predictions,
-                   "Predicted models: a PDB / mmCIF file (.gz too) or a folder of them, named as their references")
-        ->required();
-    cmd.add_option("--references", f->references, "Reference structures: a file or a folder")->required();
+                   "Predicted models: a PDB / mmCIF file (.gz too) or a folder of them, named as their references");
+    cmd.add_option("--references", f->references, "Reference structures: a file or a folder");
     cmd.add_option("--json", f->json, "Also write the scores as indented JSON to this file")
         ->check(domains::output_file());
-    return [f](const domains::ModelRun&) { return evaluate(*f); };
+    const auto model = add_model_eval_flags(cmd);
+    return [f, model](const domains::ModelRun&) {
+      if (model->checkpoint.empty()) return evaluate(*f);
+      if (!f->predictions.empty() || !f->references.empty())
+        throw InputError("--checkpoint", "scores the model on --input; --predictions and --references are for model files");
+      return evaluate_model(*model, f->json);
+    };
   };
   return c;
 }

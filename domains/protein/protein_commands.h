@@ -4,6 +4,7 @@
 
 namespace tessera::protein {
 
-domains::DomainCommand eval_protein_command();  // tessera eval protein --predictions P --references R
+domains::DomainCommand eval_protein_command();     // tessera eval protein --predictions P --references R
+domains::DomainCommand predict_protein_command();  // tessera predict protein
 
 }  // namespace tessera::protein

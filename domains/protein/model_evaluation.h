@@ -1,0 +1,27 @@
+#pragma once
+// `tessera eval protein --checkpoint C --input DIR`: every chain of DIR predicted by the model and
+// by the separation-only baseline stored in the checkpoint (mean C-beta distance per sequence
+// separation on the training chains, placed in 3D by the same MDS), both scored against the chain
+// itself with the evaluator's metrics: lDDT-C-alpha, TM-score, GDT, RMSD of the C-alpha models and
+// contact precision (P@L, P@L/2, P@L/5 at short, medium and long separation) of the contact map.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "domains/plugin/domain.h"
+
+namespace tessera::protein {
+
+struct ModelEvalFlags {
+  std::string checkpoint;
+  std::string input;
+  std::string split;  // empty: every chain; train | validation | test: the checkpoint's split only
+};
+
+// Adds --checkpoint, --input and --split to `eval protein` (the evaluator's own command).
+std::shared_ptr<ModelEvalFlags> add_model_eval_flags(CLI::App& command);
+
+// Runs the evaluation; `json` (may be empty) also receives the result, indented.
+domains::CommandResult evaluate_model(const ModelEvalFlags& flags, const std::string& json);
+
+}  // namespace tessera::protein

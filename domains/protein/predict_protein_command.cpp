@@ -1,0 +1,128 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "core/io/output_path.h"
+#include "core/util/error.h"
+#include "domains/protein/model_pdb.h"
+#include "domains/protein/prediction_inputs.h"
+#include "domains/protein/protein_commands.h"
+#include "domains/protein/protein_model_spec.h"
+#include "domains/protein/training_chains.h"
+
+namespace tessera::protein {
+namespace {
+namespace fs = std::filesystem;
+
+struct PredictFlags {
+  std::string input;
+  std::string output_dir;
+};
+
+// The output folder may exist (a folder, written into) or not (its parent must exist).
+void check_output_dir(const std::string& dir, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (!fs::exists(status)) {
+    io::check_output_path(dir, "--output-dir", inputs);
+    return;
+  }
+  if (!fs::is_directory(status)) throw InputError(dir, "exists and is not a folder; --output-dir takes a folder");
+  if (::access(dir.c_str(), W_OK) != 0) throw InputError(dir, "folder is not writable");
+}
+
+// Every file is written into a fresh hidden folder beside or inside the output folder and moved
+// into place only when every chain has been predicted, so a failed run leaves nothing behind.
+class StagedOutput {
+ public:
+  explicit StagedOutput(const std::string& dir) : dir_(dir), existed_(fs::exists(dir)) {
+    std::string pattern = existed_ ? (fs::path(dir) / ".tessera-predict-XXXXXX").string()
+                                   : fs::path(dir).lexically_normal().string() + ".tessera-predict-XXXXXX";
+    if (!::mkdtemp(pattern.data())) throw InputError(dir, "cannot create a temporary folder for the outputs");
+    staging_ = pattern;
+    // mkdtemp makes the folder private; an output folder gets the permissions mkdir would give it.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    fs::permissions(staging_, static_cast<fs::perms>(0777 & ~mask));
+  }
+  ~StagedOutput() {
+    std::error_code ec;
+    if (!staging_.empty()) fs::remove_all(staging_, ec);
+  }
+  std::string path(const std::string& file) const { return (fs::path(staging_) / file).string(); }
+  void commit(const std::vector<std::string>& files) {
+    std::error_code ec;
+    if (!existed_) {
+      fs::rename(staging_, dir_, ec);
+      if (ec) throw InputError(dir_, "cannot move the outputs into place: " + ec.message());
+      staging_.clear();
+      return;
+    }
+    for (const std::string& f : files) {
+      fs::rename(fs::path(staging_) / f, fs::path(dir_) / f, ec);
+      if (ec) throw InputError((fs::path(dir_) / f).string(), "cannot move the output into place: " + ec.message());
+    }
+  }
+
+ private:
+  std::string dir_, staging_;
+  bool existed_;
+};
+
+domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& run) {
+  const std::vector<std::string> inputs = {f.input, run.checkpoint};
+  check_output_dir(f.output_dir, inputs);
+  const LoadedProteinModel m = load_protein_model(run.checkpoint, run.device);
+  const PredictionInputs in = read_prediction_inputs(f.input);
+  report_skipped(in.skipped);
+
+  std::vector<std::string> names, files;
+  std::set<std::string> seen;
+  for (const NamedSequence& s : in.sequences) {
+    const std::string name = file_safe_name(s.name);
+    if (!seen.insert(name).second) throw InputError(f.input, "two chains or records are named '" + name + "'");
+    names.push_back(name);
+    for (const char* ext : {".pdb", ".h5"}) {
+      files.push_back(name + ext);
+      if (fs::exists(f.output_dir)) io::check_output_path((fs::path(f.output_dir) / files.back()).string(), "--output-dir", inputs);
+    }
+  }
+
+  StagedOutput out(f.output_dir);
+  int64_t residues = 0;
+  for (size_t i = 0; i < in.sequences.size(); ++i) {
+    const ChainPrediction p = predict_structure(*m.model, m.baseline, in.sequences[i].name, in.sequences[i].sequence);
+    write_model_pdb(out.path(names[i] + ".pdb"), p);
+    write_prediction_h5(out.path(names[i] + ".h5"), p);
+    residues += p.length;
+  }
+  out.commit(files);
+  return {{"output_dir", f.output_dir}, {"chains", in.sequences.size()}, {"residues", residues},
+          {"skipped", in.skipped.size()}};
+}
+
+}  // namespace
+
+domains::DomainCommand predict_protein_command() {
+  domains::DomainCommand c;
+  c.verb = "predict";
+  c.name = "protein";
+  c.description = "Distograms, contacts, pLDDT and a C-alpha model for every chain of a PDB/mmCIF/FASTA/HDF5 input";
+  c.add_flags = [](CLI::App& cmd) -> domains::CommandRun {
+    auto f = std::make_shared<PredictFlags>();
+    cmd.add_option("--input", f->input,
+                   "Structure file or folder (.pdb, .cif, plain or .gz), FASTA (.fasta/.fa) or HDF5 (.h5: sequences + ids)")
+        ->required();
+    cmd.add_option("--output-dir", f->output_dir, "Folder for <name>.pdb and <name>.h5 per chain (created if absent)")
+        ->required()
+        ->check(domains::output_file());
+    return [f](const domains::ModelRun& run) { return predict(*f, run); };
+  };
+  return c;
+}
+
+}  // namespace tessera::protein

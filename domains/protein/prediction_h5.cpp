@@ -1,0 +1,123 @@
+#include "domains/protein/prediction_h5.h"
+
+#include <hdf5.h>
+
+#include "core/util/error.h"
+#include "domains/protein/distogram_bins.h"
+
+namespace tessera::protein {
+namespace {
+
+// Closes an HDF5 identifier when it goes out of scope.
+class H5Id {
+ public:
+  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~H5Id() {
+    if (id_ >= 0) close_(id_);
+  }
+  H5Id(const H5Id&) = delete;
+  H5Id& operator=(const H5Id&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void quiet_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+std::vector<std::string> read_strings(hid_t file, const char* name, const std::string& path) {
+  if (H5Lexists(file, name, H5P_DEFAULT) <= 0) throw InputError(path, std::string("has no '") + name + "' dataset");
+  H5Id ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
+  H5Id type(ds.ok() ? H5Dget_type(ds.get()) : -1, H5Tclose);
+  if (!type.ok() || H5Tget_class(type.get()) != H5T_STRING)
+    throw InputError(path, std::string("dataset '") + name + "' does not hold strings");
+  H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1)
+    throw InputError(path, std::string("dataset '") + name + "' must be one-dimensional");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  std::vector<std::string> out(n);
+  H5Id memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
+  const std::string unreadable = std::string("cannot read dataset '") + name + "' (truncated or corrupt file)";
+  if (H5Tis_variable_str(type.get()) > 0) {  // as h5py writes str
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    std::vector<char*> raw(n, nullptr);
+    if (n > 0 && H5Dread(ds.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+      throw InputError(path, unreadable);
+    for (hsize_t i = 0; i < n; ++i) out[i] = raw[i] ? raw[i] : "";
+    if (n > 0) H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, raw.data());
+  } else {
+    const size_t width = H5Tget_size(type.get());
+    H5Tset_size(memory.get(), width);
+    H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+    std::vector<char> raw(n * width + 1, '\0');
+    if (n > 0 && H5Dread(ds.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+      throw InputError(path, unreadable);
+    for (hsize_t i = 0; i < n; ++i) {
+      const char* s = raw.data() + i * width;
+      size_t len = 0;
+      while (len < width && s[len] != '\0') ++len;
+      out[i].assign(s, len);
+    }
+  }
+  return out;
+}
+
+void write_floats(hid_t file, const char* name, const std::vector<hsize_t>& dims, const float* data,
+                  const std::string& path) {
+  H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  H5Id ds(H5Dcreate2(file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    throw InputError(path, std::string("cannot write dataset ") + name);
+}
+
+}  // namespace
+
+std::vector<NamedSequence> read_sequence_h5(const std::string& path) {
+  quiet_hdf5();
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, "not an HDF5 file (truncated, corrupt or another format)");
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw InputError(path, "cannot open the HDF5 file (truncated or corrupt)");
+  const std::vector<std::string> sequences = read_strings(file.get(), "sequences", path);
+  const std::vector<std::string> ids = read_strings(file.get(), "ids", path);
+  if (ids.size() != sequences.size())
+    throw InputError(path, "'ids' holds " + std::to_string(ids.size()) + " entries but 'sequences' " +
+                               std::to_string(sequences.size()));
+  std::vector<NamedSequence> out;
+  for (size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], sequences[i]});
+  return out;
+}
+
+void write_prediction_h5(const std::string& path, const ChainPrediction& p) {
+  quiet_hdf5();
+  H5Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw InputError(path, "cannot create the HDF5 file");
+  const auto L = static_cast<hsize_t>(p.length);
+  {
+    H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), std::max<size_t>(1, p.sequence.size()));
+    H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
+    H5Id ds(H5Dcreate2(file.get(), "sequence", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    std::string padded = p.sequence;
+    padded.resize(std::max<size_t>(1, p.sequence.size()), '\0');
+    if (!ds.ok() || H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) < 0)
+      throw InputError(path, "cannot write dataset sequence");
+  }
+  std::vector<float> edges(kDistogramBins - 1), ca(3 * p.length);
+  for (size_t k = 0; k < edges.size(); ++k) edges[k] = static_cast<float>(kFirstEdge + static_cast<double>(k) * kBinWidth);
+  for (int64_t i = 0; i < p.length; ++i)
+    for (int c = 0; c < 3; ++c) ca[3 * i + c] = static_cast<float>(p.ca[i][c]);
+  const auto B = static_cast<hsize_t>(kDistogramBins);
+  write_floats(file.get(), "distogram", {L, L, B}, p.distogram.data(), path);
+  write_floats(file.get(), "distogram_bin_edges", {B - 1}, edges.data(), path);
+  write_floats(file.get(), "contact_probabilities", {L, L}, p.contacts.data(), path);
+  write_floats(file.get(), "expected_distances", {L, L}, p.expected_distance.data(), path);
+  write_floats(file.get(), "plddt", {L}, p.plddt.data(), path);
+  write_floats(file.get(), "ca_coordinates", {L, 3}, ca.data(), path);
+  if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) throw InputError(path, "cannot write the HDF5 file (disk full?)");
+}
+
+}  // namespace tessera::protein
