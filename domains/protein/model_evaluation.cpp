@@ -139,11 +139,7 @@ domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string
   j["model"] = predictor_json(model);
   j["baseline"] = predictor_json(baseline);
   if (!json.empty())
-    io::write_atomically(json, [&](const std::string& tmp) {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-      if (!out.flush()) throw InputError(json, "cannot write file");
-    });
+    io::write_text_atomically(json, j.dump(2) + "\n");
   std::cerr << comparison_table(j["model"], j["baseline"]) << std::flush;
   return j;
 }
