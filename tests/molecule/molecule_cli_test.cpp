@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "tests/support/command.h"
 #include "tests/support/one_line_error.h"
@@ -98,6 +99,33 @@ TEST_F(MoleculeCli, EvalPrintsModelBesideBaselines) {
   }
   EXPECT_EQ(j["test_molecules"], 4);
   EXPECT_NE(r.err.find("ridge_morgan"), std::string::npos);
+}
+
+TEST_F(MoleculeCli, ClassificationTrainsAndScoresRocAndPrAuc) {
+  std::string csv = "name,smiles,y\n";
+  std::istringstream rows(tiny_csv());
+  std::string row;
+  std::getline(rows, row);
+  for (int i = 0; std::getline(rows, row); ++i) {  // class 1: three or more carbons; one label missing
+    const double carbons = std::stod(row.substr(row.rfind(',') + 1));
+    csv += row.substr(0, row.rfind(',') + 1) + (i == 5 ? "" : carbons >= 3 ? "1" : "0") + "\n";
+  }
+  const std::string path = dir_ + "/classes.csv", run = dir_ + "/classes-run";
+  write(path, csv);
+  const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
+                             " --set data.path=" + path + " --set data.task=classification --set data.split=scaffold");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["split"], "scaffold");
+  for (const char* metric : {"roc_auc", "pr_auc"}) {
+    EXPECT_GE(j["model"][metric].get<double>(), 0.0);
+    EXPECT_LE(j["model"][metric].get<double>(), 1.0);
+    EXPECT_TRUE(j["baselines"]["ridge_morgan"].contains(metric));
+  }
+  EXPECT_TRUE(one_line_error(train_on("halves.csv", "name,smiles,y\na,CC,0.5\nb,CCC,1\n", "--set data.task=classification"), 2,
+                             "classification needs 0 or 1"));
 }
 
 TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
