@@ -90,7 +90,7 @@ MoleculeBenchmark benchmark_molecules(const LoadedMoleculeModel& m, const Molecu
   b.train = train.size();
   b.validation = validation.size();
   b.test = test.size();
-  b.model = score(test, predict_properties(*m.model, test, m.normalization, classification, 256), classification);
+  b.model = score(test, predict_properties(*m.model, test, m.normalization, classification, 64), classification);
 
   const PropertyNormalization fitted = fit_normalization(set, split.train, classification);
   const size_t K = train.front()->targets.size();

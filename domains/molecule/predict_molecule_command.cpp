@@ -21,7 +21,7 @@ namespace {
 
 struct PredictFlags {
   std::string input, output, smiles_column, id_column;
-  int64_t batch_size = 256;
+  int64_t batch_size = 32;
   int64_t chunk = 4096;
 };
 

@@ -40,7 +40,7 @@ GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, con
   const int64_t virtual_row = vocabulary_total(), blank_row = virtual_row + 1;
   const std::array<int64_t, kAtomFeatures> offsets = feature_offsets();
   GraphBatch batch;
-  batch.atom_features = Tensor::full({B, T, F}, static_cast<double>(blank_row), DType::i64);
+  batch.atom_features = Tensor::full({F, B, T}, static_cast<double>(blank_row), DType::i64);
   batch.distance = Tensor::full({B, T, T}, buckets.padding(), DType::i64);
   batch.bond_fractions = Tensor::zeros({B, T, T, kBondTypes});
   batch.padding = Tensor::ones({B, T}, DType::u8);
@@ -53,13 +53,13 @@ GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, con
   for (int64_t b = 0; b < B; ++b) {
     const PreparedGraph& g = *graphs[static_cast<size_t>(b)];
     const int64_t n = g.graph.num_atoms();
-    features[b * T * F] = virtual_row;
+    features[b * T] = virtual_row;
     for (int64_t i = 0; i <= n; ++i) padding[b * T + i] = 0;
     for (int64_t i = 0; i < n; ++i) {
       weights[b * T + 1 + i] = 1.0f / static_cast<float>(n);
       for (int f = 0; f < F; ++f) {
         const int clipped = std::clamp(g.graph.atoms[static_cast<size_t>(i)][static_cast<size_t>(f)], 0, kAtomVocabulary[static_cast<size_t>(f)] - 1);
-        features[(b * T + 1 + i) * F + f] = offsets[static_cast<size_t>(f)] + clipped;
+        features[(f * B + b) * T + 1 + i] = offsets[static_cast<size_t>(f)] + clipped;
       }
     }
     int64_t* d = distance + b * T * T;

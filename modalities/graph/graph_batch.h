@@ -33,7 +33,7 @@ struct DistanceBuckets {
 };
 
 struct GraphBatch {
-  Tensor atom_features;   // [B, T, kAtomFeatures] i64 rows of the atom table
+  Tensor atom_features;   // [kAtomFeatures, B, T] i64 rows of the atom table, feature-major so each feature is one block
   Tensor distance;        // [B, T, T] i64 distance buckets
   Tensor bond_fractions;  // [B, T, T, kBondTypes] f32
   Tensor padding;         // [B, T] u8, nonzero = padding

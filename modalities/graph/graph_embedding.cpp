@@ -20,7 +20,13 @@ Tensor GraphEmbedding::attention_bias(const GraphBatch& batch) const {
 
 nn::Tokens GraphEmbedding::forward(const GraphBatch& batch) const {
   nn::Tokens tokens;
-  tokens.embeddings = ops::sum(atom_embedding.forward(place(batch.atom_features)), 2);
+  // One [B, T, D] lookup per feature, summed: never the [B, T, features, D] stack.
+  const Tensor features = place(batch.atom_features);
+  const int64_t B = features.size(1), T = features.size(2);
+  for (int64_t f = 0; f < features.size(0); ++f) {
+    const Tensor e = atom_embedding.forward(ops::reshape(ops::slice(features, 0, f, f + 1), {B, T}));
+    tokens.embeddings = f == 0 ? e : ops::add(tokens.embeddings, e);
+  }
   tokens.key_padding_mask = place(batch.padding);
   tokens.attn_bias = attention_bias(batch);
   return tokens;
