@@ -43,25 +43,46 @@ char detect_delimiter(const std::string& line) {
   return semicolon > comma ? ';' : ',';
 }
 
+// Like std::getline, but a line longer than 1 MiB (a binary file, a device such as /dev/zero) is a
+// DataError rather than unbounded memory. False at the end of the input.
+constexpr size_t kMaxLine = size_t{1} << 20;
+
+bool read_line(std::istream& in, std::string& line, const std::string& path, int64_t number) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  for (int c = buf->sbumpc();; c = buf->sbumpc()) {
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return !line.empty();
+    }
+    if (c == '\n') break;
+    line += static_cast<char>(c);
+    if (line.size() > kMaxLine)
+      throw DataError(path, "line " + std::to_string(number) + " is longer than 1 MiB; not a table of molecules");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
 // Reads lines of a CSV file, joining those a quoted field spans; skips `#` comments and blank lines.
 class CsvLines {
  public:
-  explicit CsvLines(const std::string& path) : in_(path, std::ios::binary) {}
+  explicit CsvLines(const std::string& path) : path_(path), in_(path, std::ios::binary) {}
   bool good() const { return static_cast<bool>(in_); }
   // The next row's text and the number of its first line.
   bool next(std::string& row, int64_t& first_line) {
     std::string line;
-    while (std::getline(in_, line)) {
+    while (read_line(in_, line, path_, line_ + 1)) {
       ++line_;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
       const std::string t = trim(line);
       if (t.empty() || t[0] == '#') continue;
       first_line = line_;
       row = line;
-      while (std::count(row.begin(), row.end(), '"') % 2 == 1 && std::getline(in_, line)) {
+      while (std::count(row.begin(), row.end(), '"') % 2 == 1 && read_line(in_, line, path_, line_ + 1)) {
         ++line_;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         row += "\n" + line;
+        if (row.size() > kMaxLine)
+          throw DataError(path_, "the quoted field from line " + std::to_string(first_line) + " runs past 1 MiB");
       }
       return true;
     }
@@ -69,6 +90,7 @@ class CsvLines {
   }
 
  private:
+  std::string path_;
   std::ifstream in_;
   int64_t line_ = 0;
 };
@@ -174,13 +196,13 @@ class CsvReader : public MoleculeReader {
 // SMILES, whitespace, name; a first line starting with "smiles" is a header.
 class SmiReader : public MoleculeReader {
  public:
-  explicit SmiReader(const std::string& path) : in_(path, std::ios::binary) {
+  explicit SmiReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
     if (!in_) throw InputError(path, "cannot open file");
     if (in_.peek() == std::char_traits<char>::eof()) throw DataError(path, "has no rows");
   }
   bool next(MoleculeRecord& r) override {
     std::string line;
-    while (std::getline(in_, line)) {
+    while (read_line(in_, line, path_, line_ + 1)) {
       ++line_;
       const std::string t = trim(line);
       if (t.empty() || t[0] == '#') continue;
@@ -197,6 +219,7 @@ class SmiReader : public MoleculeReader {
   }
 
  private:
+  std::string path_;
   std::ifstream in_;
   int64_t line_ = 0;
 };

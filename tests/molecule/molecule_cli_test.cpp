@@ -172,6 +172,12 @@ TEST_F(MoleculeCli, BadPredictInputAndOutputsAreOneLineWithoutOutput) {
   EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output /dev/null"), 2, "/dev/null"));
   EXPECT_TRUE(one_line_error(run_tessera(predict + dir_ + "/absent.csv --output " + out), 2, "absent.csv"));
   EXPECT_TRUE(one_line_error(run_tessera(predict + "/dev/zero --output " + out), 2, "/dev/zero"));
+  const std::string zero = dir_ + "/zero.csv";  // a device behind a table's name
+  std::filesystem::create_symlink("/dev/zero", zero);
+  EXPECT_TRUE(one_line_error(run_tessera(predict + zero + " --output " + out), 2, "line 1 is longer than 1 MiB"));
+  const std::string binary = dir_ + "/binary.smi";
+  write(binary, std::string(3 << 20, '\x01'));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + binary + " --output " + out), 2, "line 1 is longer than 1 MiB"));
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
