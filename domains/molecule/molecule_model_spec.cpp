@@ -11,7 +11,7 @@ MoleculeDataSpec read_molecule_data_spec(config::Section& root) {
   config::Section d = root.section("data");
   s.path = d.required_text("path");
   TableLayout& l = s.layout;
-  l.format = d.choice("format", "auto", {"auto", "csv", "sdf", "smi"});
+  l.format = d.choice("format", "auto", {"auto", "csv", "sdf", "smi", "h5"});
   l.smiles_column = d.text("smiles_column", "smiles");
   l.id_column = d.text("id_column", "");
   l.targets = d.texts("targets", {});

@@ -247,12 +247,14 @@ std::string resolve_format(const std::string& path, const std::string& format) {
   if (ends_with(p, ".sdf") || ends_with(p, ".sd")) return "sdf";
   if (ends_with(p, ".smi") || ends_with(p, ".smiles")) return "smi";
   if (ends_with(p, ".csv") || ends_with(p, ".txt") || ends_with(p, ".tsv")) return "csv";
-  throw DataError(path, "cannot tell the format from the name; give data.format (csv, sdf or smi)");
+  if (ends_with(p, ".h5") || ends_with(p, ".hdf5")) return "h5";
+  throw DataError(path, "cannot tell the format from the name; give data.format (csv, sdf, smi or h5)");
 }
 
 std::unique_ptr<MoleculeReader> open_molecules(const std::string& path, const TableLayout& layout, bool require_targets) {
   const std::string format = resolve_format(path, layout.format);
   if (format == "sdf") return open_sdf(path, layout, require_targets);
+  if (format == "h5") return open_h5(path, layout, require_targets);
   if (format == "smi") {
     if (require_targets && !layout.targets.empty())
       throw DataError(path, "a .smi file holds no property values; give a CSV or SDF with the targets");

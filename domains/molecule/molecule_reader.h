@@ -1,7 +1,8 @@
 #pragma once
 // Reading molecules and their measured properties, one record at a time (so predicting a large
 // library needs bounded memory): CSV (quoted fields, `,` `;` or tab, `#` comment lines, or no
-// header when the columns are named in the config), .smi (SMILES and name), SDF (property fields).
+// header when the columns are named in the config), .smi (SMILES and name), SDF (property fields),
+// HDF5 (a SMILES string dataset and one dataset per target).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,7 +11,7 @@
 namespace tessera::molecule {
 
 struct TableLayout {
-  std::string format = "auto";              // auto | csv | sdf | smi
+  std::string format = "auto";              // auto | csv | sdf | smi | h5
   std::string smiles_column = "smiles";
   std::string id_column;                    // empty: records are named by their line or record number
   bool id_required = true;                  // false: a CSV without the id column is named by line numbers
@@ -36,7 +37,7 @@ class MoleculeReader {
   virtual const char* position_name() const { return "line"; }
 };
 
-// The format `layout.format` names, or the one the file name says (.csv .txt .tsv, .sdf .sd, .smi).
+// The format `layout.format` names, or the one the file name says (.csv .txt .tsv, .sdf .sd, .smi, .h5 .hdf5).
 std::string resolve_format(const std::string& path, const std::string& format);
 
 // Opens `path`; DataError naming it when it is empty, lacks the SMILES, id or target columns
@@ -44,6 +45,7 @@ std::string resolve_format(const std::string& path, const std::string& format);
 std::unique_ptr<MoleculeReader> open_molecules(const std::string& path, const TableLayout& layout, bool require_targets);
 
 std::unique_ptr<MoleculeReader> open_sdf(const std::string& path, const TableLayout& layout, bool require_targets);
+std::unique_ptr<MoleculeReader> open_h5(const std::string& path, const TableLayout& layout, bool require_targets);
 
 // A target value as written: a number, or missing (empty, NA, NaN, None, -). False: neither.
 bool parse_target(const std::string& text, double& value);

@@ -39,6 +39,8 @@ std::string number(double v) {
 
 domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& run) {
   io::check_output_path(f.output, "--output", {f.input, run.checkpoint});
+  if (resolve_format(f.output, "auto") != "csv")
+    throw InputError(f.output, "predictions are written as CSV; give --output a .csv name");
   const LoadedMoleculeModel m = load_molecule_model(run.checkpoint, run.device);
   TableLayout layout = m.data.layout;
   layout.format = "auto";

@@ -1,6 +1,7 @@
 // Readers: CSV quoting and delimiters, FreeSolv's header-less `;` format, missing targets masked,
 // invalid molecules reported by line and skipped or refused, SDF property fields.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 #include <fstream>
@@ -144,6 +145,55 @@ TEST(MoleculeReader, SdfPropertiesNamesAndMissingValues) {
   EXPECT_EQ(records[1].line, 2);
   EXPECT_TRUE(std::isnan(records[1].targets[0]));
   EXPECT_THROW(read_all(path, layout("smiles", "", {"IC50"})), DataError);
+}
+
+// smiles (variable-length strings), name (fixed-length strings), y (doubles, one NaN).
+void write_h5(const std::string& path, const std::vector<const char*>& smiles, hsize_t target_length) {
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hsize_t n = smiles.size();
+  hid_t space = H5Screate_simple(1, &n, nullptr);
+  hid_t vlen = H5Tcopy(H5T_C_S1);
+  H5Tset_size(vlen, H5T_VARIABLE);
+  hid_t d = H5Dcreate2(file, "smiles", vlen, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, vlen, H5S_ALL, H5S_ALL, H5P_DEFAULT, smiles.data());
+  H5Dclose(d);
+  hid_t fixed = H5Tcopy(H5T_C_S1);
+  H5Tset_size(fixed, 4);
+  std::string names;
+  for (hsize_t i = 0; i < n; ++i) names += "id" + std::to_string(i) + std::string(4 - 2 - std::to_string(i).size(), '\0');
+  d = H5Dcreate2(file, "name", fixed, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, fixed, H5S_ALL, H5S_ALL, H5P_DEFAULT, names.data());
+  H5Dclose(d);
+  hid_t target_space = H5Screate_simple(1, &target_length, nullptr);
+  std::vector<double> y(target_length, 1.5);
+  y[1] = std::nan("");
+  d = H5Dcreate2(file, "y", H5T_NATIVE_DOUBLE, target_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, y.data());
+  H5Dclose(d);
+  H5Sclose(target_space);
+  H5Tclose(fixed);
+  H5Tclose(vlen);
+  H5Sclose(space);
+  H5Fclose(file);
+}
+
+TEST(MoleculeReader, Hdf5SmilesIdsAndTargetsWithNaNMissing) {
+  ScratchDir dir;
+  const std::string path = (dir / "x.h5").string();
+  write_h5(path, {"CCO", "c1ccccc1", "C1CC"}, 3);
+  const MoleculeSet set = load_molecule_set(path, layout("smiles", "name", {"y"}), {}, true);
+  EXPECT_EQ(set.skipped, 1);
+  ASSERT_EQ(set.examples.size(), 2u);
+  EXPECT_EQ(set.examples[0].id, "id0");
+  EXPECT_EQ(set.examples[1].smiles, "c1ccccc1");
+  EXPECT_DOUBLE_EQ(set.examples[0].targets[0], 1.5);
+  EXPECT_TRUE(std::isnan(set.examples[1].targets[0]));
+  EXPECT_THROW(read_all(path, layout("smiles", "name", {"z"})), DataError);
+  EXPECT_THROW(read_all(path, layout("smi", "", {"y"})), DataError);
+  const std::string short_targets = (dir / "short.h5").string();
+  write_h5(short_targets, {"CCO", "CC", "CCC"}, 2);
+  EXPECT_THROW(read_all(short_targets, layout("smiles", "", {"y"})), DataError);
+  EXPECT_THROW(read_all(write(dir, "fake.h5", "not hdf5"), layout("smiles", "", {"y"})), DataError);
 }
 
 }  // namespace
