@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "tests/support/checkpoint_tensors.h"
 #include "tests/support/command.h"
 #include "tests/support/one_line_error.h"
 #include "tests/support/scratch_dir.h"
@@ -126,6 +127,21 @@ TEST_F(MoleculeCli, ClassificationTrainsAndScoresRocAndPrAuc) {
   }
   EXPECT_TRUE(one_line_error(train_on("halves.csv", "name,smiles,y\na,CC,0.5\nb,CCC,1\n", "--set data.task=classification"), 2,
                              "classification needs 0 or 1"));
+}
+
+TEST_F(MoleculeCli, ResumeDrawsTheSameBatchesAsAStraightRun) {
+  const std::string train = std::string("train --config ") + kConfig + " --no-carbon --set data.path=" + input_ +
+                            " --run-dir ";
+  // Dropout on, so that the trunk's generator is part of what must be restored.
+  const std::string dropout = " --set model.dropout=0.1";
+  ASSERT_EQ(run_tessera(train + dir_ + "/straight" + dropout).exit_code, 0);
+  ASSERT_EQ(run_tessera(train + dir_ + "/halves --max-steps 3" + dropout).exit_code, 0);
+  const auto resumed = run_tessera(train + dir_ + "/halves --resume" + dropout);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto straight = raw_tensors(dir_ + "/straight/checkpoints/last.h5"),
+             continued = raw_tensors(dir_ + "/halves/checkpoints/last.h5");
+  ASSERT_EQ(straight.size(), continued.size());
+  for (const auto& [name, bytes] : straight) EXPECT_TRUE(bytes == continued.at(name)) << name << " differs after resume";
 }
 
 TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
