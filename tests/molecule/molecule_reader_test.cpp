@@ -145,6 +145,12 @@ TEST(MoleculeReader, SdfPropertiesNamesAndMissingValues) {
   EXPECT_EQ(records[1].line, 2);
   EXPECT_TRUE(std::isnan(records[1].targets[0]));
   EXPECT_THROW(read_all(path, layout("smiles", "", {"IC50"})), DataError);
+  // An unreadable last record keeps its number; blank lines after the last `$$$$` are no record.
+  const std::string broken = write(dir, "broken.sdf", std::string(kSdf) + "junk\n\n$$$$\n\n\n");
+  const auto with_junk = read_all(broken, layout("smiles", "", {"ACTIVITY"}));
+  ASSERT_EQ(with_junk.size(), 3u);
+  EXPECT_EQ(with_junk[2].line, 3);
+  EXPECT_FALSE(with_junk[2].error.empty());
 }
 
 // smiles (variable-length strings), name (fixed-length strings), y (doubles, one NaN).
