@@ -1,0 +1,114 @@
+#include "domains/molecule/chemistry.h"
+
+#include <GraphMol/ChemTransforms/ChemTransforms.h>
+#include <GraphMol/Descriptors/Property.h>
+#include <GraphMol/Fingerprints/MorganFingerprints.h>
+#include <GraphMol/GraphMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
+#include <RDGeneral/RDLog.h>
+
+#include <DataStructs/ExplicitBitVect.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace tessera::molecule {
+namespace {
+
+int hybridization_index(RDKit::Atom::HybridizationType h) {
+  switch (h) {
+    case RDKit::Atom::S: return 0;
+    case RDKit::Atom::SP: return 1;
+    case RDKit::Atom::SP2: return 2;
+    case RDKit::Atom::SP3: return 3;
+    case RDKit::Atom::SP3D: return 4;
+    default: return 5;
+  }
+}
+
+graph::BondType bond_type(const RDKit::Bond& b) {
+  if (b.getIsAromatic()) return graph::kAromaticBond;
+  switch (b.getBondType()) {
+    case RDKit::Bond::DOUBLE: return graph::kDouble;
+    case RDKit::Bond::TRIPLE: return graph::kTriple;
+    case RDKit::Bond::AROMATIC: return graph::kAromaticBond;
+    default: return graph::kSingle;
+  }
+}
+
+const RDKit::Descriptors::Properties& properties() {
+  static const RDKit::Descriptors::Properties all;
+  return all;
+}
+
+}  // namespace
+
+void silence_rdkit_logs() {
+  static std::once_flag once;
+  std::call_once(once, [] { boost::logging::disable_logs("rdApp.*"); });
+}
+
+std::unique_ptr<Molecule> Molecule::from_smiles(const std::string& smiles, std::string& error) {
+  silence_rdkit_logs();
+  if (smiles.empty()) {
+    error = "empty SMILES";
+    return nullptr;
+  }
+  try {
+    std::unique_ptr<RDKit::ROMol> mol(RDKit::SmilesToMol(smiles));
+    if (mol && mol->getNumAtoms() > 0) return std::make_unique<Molecule>(std::move(mol));
+    error = mol ? "SMILES '" + smiles + "' has no atoms" : "invalid SMILES '" + smiles + "'";
+  } catch (const std::exception& e) {
+    error = "invalid SMILES '" + smiles + "': " + e.what();
+  }
+  return nullptr;
+}
+
+Molecule::Molecule(std::unique_ptr<RDKit::ROMol> mol) : mol_(std::move(mol)) {}
+Molecule::~Molecule() = default;
+
+int64_t Molecule::heavy_atoms() const { return static_cast<int64_t>(mol_->getNumHeavyAtoms()); }
+
+std::string Molecule::smiles() const { return RDKit::MolToSmiles(*mol_); }
+
+graph::MolecularGraph Molecule::graph() const {
+  graph::MolecularGraph g;
+  for (const RDKit::Atom* a : mol_->atoms()) {
+    std::array<int, graph::kAtomFeatures> f{};
+    const int z = static_cast<int>(a->getAtomicNum());
+    f[graph::kElement] = z >= 1 && z <= 100 ? z : 0;
+    f[graph::kDegree] = static_cast<int>(a->getDegree());
+    f[graph::kFormalCharge] = std::clamp(a->getFormalCharge(), -2, 2) + 2;
+    f[graph::kAromatic] = a->getIsAromatic() ? 1 : 0;
+    f[graph::kHybridization] = hybridization_index(a->getHybridization());
+    f[graph::kHydrogens] = static_cast<int>(a->getTotalNumHs());
+    f[graph::kInRing] = mol_->getRingInfo()->numAtomRings(a->getIdx()) > 0 ? 1 : 0;
+    g.atoms.push_back(f);
+  }
+  for (const RDKit::Bond* b : mol_->bonds())
+    g.bonds.push_back({static_cast<int>(b->getBeginAtomIdx()), static_cast<int>(b->getEndAtomIdx()), bond_type(*b)});
+  return g;
+}
+
+std::vector<double> Molecule::descriptors() const { return properties().computeProperties(*mol_); }
+
+std::vector<float> Molecule::morgan_bits(unsigned radius, unsigned bits) const {
+  std::unique_ptr<ExplicitBitVect> fp(RDKit::MorganFingerprints::getFingerprintAsBitVect(*mol_, radius, bits));
+  std::vector<float> out(bits, 0.0f);
+  for (unsigned i = 0; i < bits; ++i) out[i] = fp->getBit(i) ? 1.0f : 0.0f;
+  return out;
+}
+
+std::string Molecule::scaffold() const {
+  try {
+    std::unique_ptr<RDKit::ROMol> core(RDKit::MurckoDecompose(*mol_));
+    return core && core->getNumAtoms() > 0 ? RDKit::MolToSmiles(*core) : std::string();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+std::vector<std::string> descriptor_names() { return properties().getPropertyNames(); }
+
+}  // namespace tessera::molecule

@@ -1,0 +1,41 @@
+#pragma once
+// The molecule domain's one contact with RDKit: parse a SMILES string, and from the parsed
+// molecule the graph the modality consumes, RDKit's 2D descriptors, a Morgan fingerprint and the
+// Bemis-Murcko scaffold. RDKit's own log lines are silenced; its failures become messages.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "modalities/graph/molecular_graph.h"
+
+namespace RDKit {
+class ROMol;
+}
+
+namespace tessera::molecule {
+
+class Molecule {
+ public:
+  // The parsed molecule, or null with `error` saying why (never throws for bad chemistry).
+  static std::unique_ptr<Molecule> from_smiles(const std::string& smiles, std::string& error);
+  // Takes ownership of a molecule RDKit already parsed (an SDF record).
+  explicit Molecule(std::unique_ptr<RDKit::ROMol> mol);
+  ~Molecule();
+
+  int64_t heavy_atoms() const;
+  std::string smiles() const;  // canonical
+  graph::MolecularGraph graph() const;
+  std::vector<double> descriptors() const;  // in descriptor_names() order
+  std::vector<float> morgan_bits(unsigned radius, unsigned bits) const;
+  std::string scaffold() const;  // canonical SMILES of the Bemis-Murcko scaffold; empty for acyclic
+
+ private:
+  std::unique_ptr<RDKit::ROMol> mol_;
+};
+
+std::vector<std::string> descriptor_names();
+
+// Stops RDKit writing its parse and sanitization messages to stderr (they become our messages).
+void silence_rdkit_logs();
+
+}  // namespace tessera::molecule

@@ -1,0 +1,72 @@
+#include "domains/molecule/molecule_set.h"
+
+#include <cmath>
+#include <iostream>
+
+#include "core/util/error.h"
+#include "domains/molecule/chemistry.h"
+
+namespace tessera::molecule {
+
+std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, const ExampleOptions& options, std::string& error) {
+  if (!record.error.empty()) {
+    error = record.error;
+    return nullptr;
+  }
+  std::unique_ptr<Molecule> mol = Molecule::from_smiles(record.smiles, error);
+  if (!mol) return nullptr;
+  const graph::MolecularGraph g = mol->graph();
+  if (g.num_atoms() > options.max_atoms) {
+    error = "has " + std::to_string(g.num_atoms()) + " atoms, above the model's limit of " +
+            std::to_string(options.max_atoms) + " (model.max_atoms)";
+    return nullptr;
+  }
+  auto e = std::make_unique<MoleculeExample>();
+  e->id = record.id;
+  e->line = record.line;
+  e->smiles = record.smiles;
+  e->targets = record.targets;
+  e->graph = graph::prepare_graph(g);
+  if (options.descriptors) e->descriptors = mol->descriptors();
+  if (options.scaffolds) e->scaffold = mol->scaffold();
+  return e;
+}
+
+MoleculeSet load_molecule_set(const std::string& path, const TableLayout& layout, const ExampleOptions& options,
+                              bool skip_invalid) {
+  std::unique_ptr<MoleculeReader> reader = open_molecules(path, layout, true);
+  MoleculeSet set;
+  MoleculeRecord record;
+  std::string first_error;
+  std::vector<std::string> shown;  // printed once the set is known to be usable: a failure stays one line
+  constexpr size_t kShown = 5;
+  while (reader->next(record)) {
+    ++set.records;
+    std::string error;
+    std::unique_ptr<MoleculeExample> e = make_example(record, options, error);
+    if (e) {
+      set.examples.push_back(std::move(*e));
+      continue;
+    }
+    const std::string where = std::string(reader->position_name()) + " " + std::to_string(record.line) + ": ";
+    if (!skip_invalid) throw DataError(path, where + error + " (data.on_invalid: error)");
+    if (first_error.empty()) first_error = where + error;
+    ++set.skipped;
+    if (shown.size() < kShown) shown.push_back(where + error);
+  }
+  if (set.examples.empty())
+    throw DataError(path, set.records == 0 ? std::string("has no molecules")
+                                           : "none of its " + std::to_string(set.records) + " molecules is usable (" +
+                                                 first_error + ")");
+  for (size_t t = 0; t < layout.targets.size(); ++t) {
+    bool any = false;
+    for (const MoleculeExample& e : set.examples) any = any || !std::isnan(e.targets[t]);
+    if (!any) throw DataError(path, "target '" + layout.targets[t] + "' has no numeric value");
+  }
+  for (const std::string& line : shown) std::cerr << "tessera: " << path << ": " << line << "; skipped\n";
+  if (set.skipped > 0)
+    std::cerr << "tessera: " << path << ": skipped " << set.skipped << " of " << set.records << " molecules\n";
+  return set;
+}
+
+}  // namespace tessera::molecule

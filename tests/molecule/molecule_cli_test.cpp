@@ -1,0 +1,202 @@
+// The molecule commands through the executable: train, predict and eval on a tiny generated CSV,
+// and the bad-input table (one line, exit 2, no output file).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "tests/support/checkpoint_tensors.h"
+#include "tests/support/command.h"
+#include "tests/support/one_line_error.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/slurp.h"
+
+namespace tessera::test_support {
+namespace {
+
+const char* kConfig = TESSERA_SOURCE_DIR "/tests/configs/molecule-tiny.yaml";
+
+// 40 small molecules; y is the number of carbons written in the SMILES.
+std::string tiny_csv() {
+  const std::vector<std::string> smiles = {"C",      "CC",       "CCC",      "CCCC",      "CCCCC",    "CCO",     "CCCO",
+                                           "CCCCO",  "c1ccccc1", "Cc1ccccc1", "CCc1ccccc1", "CC(C)C",  "CC(C)O",  "CCN",
+                                           "CCCN",   "OCCO",     "CC(=O)O",  "CCC(=O)O",  "c1ccncc1", "Oc1ccccc1", "CCOC",
+                                           "CCOCC",  "CCCl",     "CCBr",     "C1CCCCC1",  "C1CCCC1",  "CC#N",    "CCC#N",
+                                           "NCCN",   "CC(N)=O",  "COC(C)=O", "CCCCCC",    "CCCCCCC",  "OCC(O)CO", "CCS",
+                                           "CSC",    "c1ccsc1",  "c1ccoc1",  "C=CC",      "C=CCC"};
+  std::string csv = "name,smiles,y\n";
+  for (size_t i = 0; i < smiles.size(); ++i)
+    csv += "m" + std::to_string(i) + "," + smiles[i] + "," +
+           std::to_string(std::count(smiles[i].begin(), smiles[i].end(), 'C') + std::count(smiles[i].begin(), smiles[i].end(), 'c')) + "\n";
+  return csv;
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+class MoleculeCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scratch_.emplace("MoleculeCli");
+    dir_ = scratch_->str();
+    input_ = dir_ + "/tiny.csv";
+    write(input_, tiny_csv());
+    const auto r = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + dir_ +
+                               "/run --set data.path=" + input_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    checkpoint_ = dir_ + "/run/checkpoints/last.h5";
+  }
+  static void TearDownTestSuite() { scratch_.reset(); }
+  // A training run on `csv` with extra --set flags; expects one line naming `expected`.
+  static CommandResult train_on(const std::string& name, const std::string& csv, const std::string& sets = "") {
+    const std::string path = dir_ + "/" + name;
+    write(path, csv);
+    return run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + dir_ + "/bad-" + name +
+                       " --set data.path=" + path + " " + sets);
+  }
+  static inline std::optional<ScratchDir> scratch_;
+  static inline std::string dir_, input_, checkpoint_;
+};
+
+TEST_F(MoleculeCli, PredictKeepsOrderAndIdsAndMarksUnparsableRows) {
+  const std::string in = dir_ + "/library.csv", out = dir_ + "/predicted.csv";
+  write(in, "smiles,name,y\nCCO,first,9\nC1CC,broken,9\nc1ccccc1,third,9\n");
+  const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 1);
+  std::istringstream lines(slurp(out));
+  std::string header, first, second, third;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  std::getline(lines, third);
+  EXPECT_EQ(header, "id,smiles,y,error");  // input property columns are not copied
+  EXPECT_EQ(first.rfind("first,CCO,", 0), 0u) << first;
+  EXPECT_EQ(second, "broken,C1CC,,line 3: invalid SMILES 'C1CC'");
+  EXPECT_EQ(third.rfind("third,c1ccccc1,", 0), 0u) << third;
+}
+
+TEST_F(MoleculeCli, PredictReadsSmiWithoutIdColumnAndMarksTooLargeMolecules) {
+  const std::string in = dir_ + "/library.smi", out = dir_ + "/predicted-smi.csv";
+  write(in, "CCO ethanol\n" + std::string(40, 'C') + " long\n");
+  const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = slurp(out);
+  EXPECT_NE(text.find("\nethanol,CCO,"), std::string::npos) << text;
+  EXPECT_NE(text.find("has 40 atoms, above the model's limit of 32"), std::string::npos) << text;
+}
+
+TEST_F(MoleculeCli, EvalPrintsModelBesideBaselines) {
+  const std::string json = dir_ + "/scores.json";
+  const auto r = run_tessera("eval molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + input_ + " --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  for (const char* metric : {"rmse", "mae", "r2", "spearman"}) {
+    EXPECT_TRUE(j["model"].contains(metric)) << metric;
+    for (const char* baseline : {"mean", "ridge_morgan", "ridge_descriptors"})
+      EXPECT_TRUE(j["baselines"][baseline].contains(metric)) << baseline << " " << metric;
+  }
+  EXPECT_EQ(j["test_molecules"], 4);
+  EXPECT_NE(r.err.find("ridge_morgan"), std::string::npos);
+}
+
+TEST_F(MoleculeCli, ClassificationTrainsAndScoresRocAndPrAuc) {
+  std::string csv = "name,smiles,y\n";
+  std::istringstream rows(tiny_csv());
+  std::string row;
+  std::getline(rows, row);
+  for (int i = 0; std::getline(rows, row); ++i) {  // class 1: three or more carbons; one label missing
+    const double carbons = std::stod(row.substr(row.rfind(',') + 1));
+    csv += row.substr(0, row.rfind(',') + 1) + (i == 5 ? "" : carbons >= 3 ? "1" : "0") + "\n";
+  }
+  const std::string path = dir_ + "/classes.csv", run = dir_ + "/classes-run";
+  write(path, csv);
+  const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
+                             " --set data.path=" + path + " --set data.task=classification --set data.split=scaffold");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["split"], "scaffold");
+  for (const char* metric : {"roc_auc", "pr_auc"}) {
+    EXPECT_GE(j["model"][metric].get<double>(), 0.0);
+    EXPECT_LE(j["model"][metric].get<double>(), 1.0);
+    EXPECT_TRUE(j["baselines"]["ridge_morgan"].contains(metric));
+  }
+  EXPECT_TRUE(one_line_error(train_on("halves.csv", "name,smiles,y\na,CC,0.5\nb,CCC,1\n", "--set data.task=classification"), 2,
+                             "classification needs 0 or 1"));
+}
+
+TEST_F(MoleculeCli, ResumeDrawsTheSameBatchesAsAStraightRun) {
+  const std::string train = std::string("train --config ") + kConfig + " --no-carbon --set data.path=" + input_ +
+                            " --run-dir ";
+  // Dropout on, so that the trunk's generator is part of what must be restored.
+  const std::string dropout = " --set model.dropout=0.1";
+  ASSERT_EQ(run_tessera(train + dir_ + "/straight" + dropout).exit_code, 0);
+  ASSERT_EQ(run_tessera(train + dir_ + "/halves --max-steps 3" + dropout).exit_code, 0);
+  const auto resumed = run_tessera(train + dir_ + "/halves --resume" + dropout);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto straight = raw_tensors(dir_ + "/straight/checkpoints/last.h5"),
+             continued = raw_tensors(dir_ + "/halves/checkpoints/last.h5");
+  ASSERT_EQ(straight.size(), continued.size());
+  for (const auto& [name, bytes] : straight) EXPECT_TRUE(bytes == continued.at(name)) << name << " differs after resume";
+}
+
+TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
+  EXPECT_TRUE(one_line_error(train_on("empty.csv", ""), 2, "empty.csv: has no rows"));
+  EXPECT_TRUE(one_line_error(train_on("nosmiles.csv", "name,smi,y\na,CC,1\n"), 2, "has no SMILES column 'smiles'"));
+  EXPECT_TRUE(one_line_error(train_on("notarget.csv", "name,smiles,z\na,CC,1\n"), 2, "has no target column 'y'"));
+  EXPECT_TRUE(one_line_error(train_on("text.csv", "name,smiles,y\na,CC,high\nb,CCC,low\n"), 2,
+                             "line 2: target 'y' is 'high', not a number"));
+  EXPECT_TRUE(one_line_error(train_on("blank.csv", "name,smiles,y\na,CC,\nb,CCC,NA\n"), 2, "target 'y' has no numeric value"));
+  EXPECT_TRUE(one_line_error(train_on("invalid.csv", "name,smiles,y\na,C1CC,1\nb,xyz,2\n"), 2,
+                             "none of its 2 molecules is usable (line 2: invalid SMILES 'C1CC')"));
+  EXPECT_TRUE(one_line_error(train_on("large.csv", "name,smiles,y\na," + std::string(40, 'C') + ",1\n"), 2,
+                             "line 2: has 40 atoms, above the model's limit of 32 (model.max_atoms)"));
+  EXPECT_TRUE(one_line_error(train_on("strict.csv", tiny_csv() + "z,C1CC,1\n", "--set data.on_invalid=error"), 2,
+                             "line 42: invalid SMILES 'C1CC' (data.on_invalid: error)"));
+  EXPECT_TRUE(one_line_error(train_on("x.sdf", "ethanol\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+                                               "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                                               "M  END\n> <ACTIVITY>\n1\n\n$$$$\n"),
+                             2, "no record has the property field 'y'"));
+}
+
+TEST_F(MoleculeCli, SkippedMoleculesAreCountedOnStderr) {
+  const auto r = train_on("some-bad.csv", tiny_csv() + "z,C1CC,1\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("line 42: invalid SMILES 'C1CC'; skipped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("skipped 1 of 41 molecules"), std::string::npos) << r.err;
+}
+
+TEST_F(MoleculeCli, BadPredictInputAndOutputsAreOneLineWithoutOutput) {
+  const std::string predict = "predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input ";
+  const std::string empty = dir_ + "/empty-input.csv", out = dir_ + "/never.csv";
+  write(empty, "");
+  EXPECT_TRUE(one_line_error(run_tessera(predict + empty + " --output " + out), 2, "has no rows"));
+  const std::string header_only = dir_ + "/header-only.csv";
+  write(header_only, "smiles\n");
+  EXPECT_TRUE(one_line_error(run_tessera(predict + header_only + " --output " + out), 2, "has no molecules"));
+  const std::string no_smiles = dir_ + "/no-smiles.csv";
+  write(no_smiles, "name\nx\n");
+  EXPECT_TRUE(one_line_error(run_tessera(predict + no_smiles + " --output " + out), 2, "has no SMILES column 'smiles'"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + input_), 2, "refusing to overwrite it"));
+  EXPECT_EQ(slurp(input_), tiny_csv());
+  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + dir_), 2, dir_));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output /dev/null"), 2, "/dev/null"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + dir_ + "/out.h5"), 2, "give --output a .csv name"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + dir_ + "/absent.csv --output " + out), 2, "absent.csv"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + "/dev/zero --output " + out), 2, "/dev/zero"));
+  const std::string zero = dir_ + "/zero.csv";  // a device behind a table's name
+  std::filesystem::create_symlink("/dev/zero", zero);
+  EXPECT_TRUE(one_line_error(run_tessera(predict + zero + " --output " + out), 2, "line 1 is longer than 1 MiB"));
+  const std::string binary = dir_ + "/binary.smi";
+  write(binary, std::string(3 << 20, '\x01'));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + binary + " --output " + out), 2, "line 1 is longer than 1 MiB"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace tessera::test_support
