@@ -32,11 +32,7 @@ domains::CommandResult evaluate(const EvalFlags& f, const domains::ModelRun& run
                               {"split_seed", m.data.split.seed}, {"test_molecules", b.test},
                               {"targets", m.data.layout.targets}, {"model", b.model}, {"baselines", b.baselines}};
   if (!f.json.empty())
-    io::write_atomically(f.json, [&](const std::string& tmp) {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-      if (!out.flush()) throw InputError(f.json, "cannot write file");
-    });
+    io::write_text_atomically(f.json, j.dump(2) + "\n");
   std::cerr << format_benchmark(b) << std::flush;
   return j;
 }
