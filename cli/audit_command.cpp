@@ -2,7 +2,6 @@
 // checkpoint on its domain's data through the domain's bias audit (configs/audit/<domain>.yaml).
 // Both end in governance/bias: per-group metrics with intervals, comparisons, verdict, reports.
 #include <memory>
-#include <sstream>
 
 #include "cli/carbon_options.h"
 #include "cli/commands.h"
@@ -27,13 +26,13 @@ struct AuditFlags {
 };
 
 std::vector<std::string> split_list(const std::string& list, const std::string& flag) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string part; std::getline(in, part, ',');) {
-    if (part.empty()) throw InputError(flag, "has an empty column name in '" + list + "'");
-    out.push_back(part);
+  std::vector<std::string> out(1);
+  for (char c : list) {
+    if (c == ',') out.emplace_back();
+    else out.back() += c;
   }
-  if (out.empty()) throw InputError(flag, "names no column");
+  for (const auto& name : out)
+    if (name.empty()) throw InputError(flag, "has an empty column name in '" + list + "'");
   return out;
 }
 

@@ -56,6 +56,7 @@ AuditSettings read_audit_settings(config::Section s) {
     t.finish();
   }
   thresholds.finish();
+  s.finish();
   return a;
 }
 
