@@ -109,7 +109,7 @@ int audit_checkpoint(const AuditFlags& f) {
   root.finish();
 
   const domains::ModelRun model{f.checkpoint, cuda::usable_device(f.device, "--device")};
-  std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "audit", f.checkpoint);
+  std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "audit", f.checkpoint, "eval");
   domains::BiasAuditData scored = domain->bias_audit(model, data);
   bias::AuditReport report;
   report.title = scored.title;

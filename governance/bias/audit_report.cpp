@@ -89,8 +89,9 @@ std::string method_text(const AuditResult& r) {
   std::ostringstream out;
   out << "Intervals: " << s.confidence * 100 << " % percentile bootstrap, " << s.bootstrap
       << " replicates of each group's units, seed " << s.seed << ". Groups with fewer than " << s.min_group_size
-      << " units are reported but never judged. Reference group: "
-      << (s.reference_groups.empty() ? s.reference : s.reference + " (named per attribute where set)") << ".";
+      << " units are reported but never judged. Reference: ";
+  if (r.kind == eval::OutcomeKind::pairs) out << "0.5, no preference within a pair.";
+  else out << (s.reference_groups.empty() ? s.reference : s.reference + " (named per attribute where set)") << " group.";
   return out.str();
 }
 

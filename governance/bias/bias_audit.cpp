@@ -65,6 +65,11 @@ class AttributeJudge {
     std::vector<const GroupResult*> judged;
     for (const GroupResult* g : groups_)
       if (g->judged) judged.push_back(g);
+    // A pair score has its own reference: 0.5, no preference between the sentences of a pair.
+    if (kind_ == eval::OutcomeKind::pairs) {
+      for (const GroupResult* g : judged) out.push_back(against_unbiased(*g));
+      return;
+    }
     if (judged.size() < 2) {
       notes.push_back("'" + attribute_ + "': fewer than two groups of at least " + std::to_string(s_.min_group_size) +
                       " units, so nothing is compared");
@@ -134,6 +139,13 @@ class AttributeJudge {
       c.rule = threshold_rule(t->second, "|difference|");
     }
     return c;
+  }
+
+  Comparison against_unbiased(const GroupResult& g) const {
+    GroupResult unbiased;
+    unbiased.group = "unbiased (0.5)";
+    unbiased.values = {0.5};
+    return against_reference(g, unbiased, 0);
   }
 
   Comparison disparate_impact(const GroupResult& g, const GroupResult& ref, size_t m) const {

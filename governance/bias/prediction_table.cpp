@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/util/error.h"
-#include "governance/bias/csv_records.h"
+#include "core/io/csv_records.h"
 
 namespace tessera::bias {
 namespace {
@@ -22,7 +22,7 @@ bool is_missing(const std::string& v) {
 
 class RowReader {
  public:
-  RowReader(const CsvRecords& records, const std::vector<std::string>& header) : records_(records), header_(header) {}
+  RowReader(const io::CsvRecords& records, const std::vector<std::string>& header) : records_(records), header_(header) {}
 
   size_t column(const std::string& name, const std::string& flag) const {
     const auto first = std::find(header_.begin(), header_.end(), name);
@@ -62,14 +62,14 @@ class RowReader {
   }
 
  private:
-  const CsvRecords& records_;
+  const io::CsvRecords& records_;
   const std::vector<std::string>& header_;
 };
 
 }  // namespace
 
 PredictionTable read_prediction_table(const PredictionColumns& c) {
-  CsvRecords records(c.file);
+  io::CsvRecords records(c.file);
   std::vector<std::string> header;
   if (!records.next(header)) throw DataError(c.file, "is empty; expected a header line of column names");
   const RowReader reader(records, header);

@@ -1,10 +1,10 @@
-#include "governance/bias/csv_records.h"
+#include "core/io/csv_records.h"
 
 #include <filesystem>
 
 #include "core/util/error.h"
 
-namespace tessera::bias {
+namespace tessera::io {
 
 CsvRecords::CsvRecords(const std::string& path) : path_(path) {
   std::error_code ec;
@@ -61,4 +61,4 @@ bool CsvRecords::next(std::vector<std::string>& fields) {
   }
 }
 
-}  // namespace tessera::bias
+}  // namespace tessera::io

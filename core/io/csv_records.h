@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tessera::bias {
+namespace tessera::io {
 
 class CsvRecords {
  public:
@@ -26,4 +26,4 @@ class CsvRecords {
   bool first_ = true;
 };
 
-}  // namespace tessera::bias
+}  // namespace tessera::io
