@@ -18,7 +18,7 @@ namespace {
 
 struct AuditFlags {
   std::string predictions, target, prediction, groups, task = "classification";
-  std::vector<std::string> intersections;
+  std::vector<std::string> intersections, overrides;
   double threshold = 0;
   bool has_threshold = false;
   std::string checkpoint, device = "cpu", config, output_dir;
@@ -64,7 +64,9 @@ int audit_table(const AuditFlags& f) {
   std::vector<std::string> inputs = {f.predictions};
   if (!f.config.empty()) inputs.push_back(f.config);
   bias::check_audit_output_dir(f.output_dir, inputs);
-  config::ConfigFile file = f.config.empty() ? config::ConfigFile::parse("{}", "defaults") : config::ConfigFile::load(f.config);
+  if (f.config.empty() && !f.overrides.empty()) throw InputError("--set", "needs --config (the file it overrides)");
+  config::ConfigFile file =
+      f.config.empty() ? config::ConfigFile::parse("{}", "defaults") : config::ConfigFile::load(f.config, f.overrides);
   config::Section root = file.root();
   bias::AuditSettings settings = settings_of(root);
   root.finish();
@@ -99,7 +101,7 @@ int audit_checkpoint(const AuditFlags& f) {
   if (!domain || !domain->bias_audit)
     throw InputError(f.checkpoint, "the " + domain_name + " domain has no bias audit (yet)");
   bias::check_audit_output_dir(f.output_dir, {f.checkpoint, f.config});
-  config::ConfigFile file = config::ConfigFile::load(f.config);
+  config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
   config::Section root = file.root();
   const std::string configured = root.text("domain", domain_name);
   if (configured != domain_name)
@@ -152,6 +154,7 @@ void add_audit_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   bias->add_option("--config", f->config, "Audit config: the audit: section (thresholds, bootstrap ...) and, with "
                                           "--checkpoint, the domain's data: section (configs/audit/)");
+  bias->add_option("--set", f->overrides, "Override a --config value: --set audit.bootstrap=200 (repeatable)");
   bias->add_option("--output-dir", f->output_dir, "Folder for audit.json, audit.md and audit.html")
       ->required()
       ->check(domains::output_file());

@@ -80,6 +80,8 @@ domains::BiasAuditData weather_bias_audit(const domains::ModelRun& run, config::
   std::sort(leads.begin(), leads.end());
   const std::string band_kind = section.choice("latitude_bands", "auto", {"auto", "climate", "quantiles"});
   const std::string mask_variable = section.text("land_sea_mask", "");
+  std::vector<std::string> mask_files = section.texts("land_sea_mask_files", {});
+  if (mask_files.empty()) mask_files = files;
   const std::string channel_name = section.text("channel", m.grid.channels.front());
   section.finish();
 
@@ -95,7 +97,7 @@ domains::BiasAuditData weather_bias_audit(const domains::ModelRun& run, config::
   const Forecast f = forecast(*m.model, m.normalization, m.spec.lead_hours, data, pairs.init_times, leads);
 
   const std::vector<std::string> bands = latitude_bands(data.latitude.values, band_kind);
-  const std::vector<std::string> surface = mask_variable.empty() ? std::vector<std::string>{} : land_sea(files, mask_variable, data);
+  const std::vector<std::string> surface = mask_variable.empty() ? std::vector<std::string>{} : land_sea(mask_files, mask_variable, data);
   std::vector<std::string> attributes = {"latitude_band", "hemisphere", "lead_time"};
   if (!surface.empty()) attributes.push_back("surface");
   domains::BiasAuditData out;
