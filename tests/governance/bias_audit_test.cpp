@@ -220,3 +220,20 @@ TEST(BiasAudit, IntersectionsSplitEveryCombination) {
 
 }  // namespace
 }  // namespace tessera::bias
+
+namespace tessera::bias {
+namespace {
+
+// Every shipped audit config reads; its thresholds name known metrics.
+TEST(BiasAuditConfigs, ShippedConfigsRead) {
+  for (const char* name : {"table", "weather", "text"}) {
+    config::ConfigFile file = config::ConfigFile::load(std::string(TESSERA_SOURCE_DIR "/configs/audit/") + name + ".yaml");
+    config::Section root = file.root();
+    const AuditSettings s = read_audit_settings(root.section("audit"));
+    EXPECT_FALSE(s.thresholds.empty()) << name;
+    EXPECT_EQ(s.confidence, 0.95) << name;
+  }
+}
+
+}  // namespace
+}  // namespace tessera::bias
