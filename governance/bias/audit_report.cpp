@@ -66,9 +66,13 @@ report::Table groups_table(const AuditResult& r, const std::vector<const GroupRe
 report::Table comparisons_table(const AuditResult& r) {
   report::Table t;
   t.header = {"attribute", "metric", "group", "reference", "value", "reference value", "difference", "ratio", "verdict", "rule"};
-  for (const Comparison& c : r.comparisons)
-    t.rows.push_back({c.attribute, c.metric, c.group.empty() ? "(all)" : c.group, c.reference, value_text(c.value),
-                      value_text(c.reference_value), value_text(c.difference), value_text(c.ratio), c.verdict, c.rule});
+  for (const Comparison& c : r.comparisons) {
+    // Attribute-wide summaries have no reference: those cells stay empty.
+    const bool summary = c.group.empty();
+    t.rows.push_back({c.attribute, c.metric, summary ? "(all)" : c.group, c.reference, value_text(c.value),
+                      summary ? "" : value_text(c.reference_value), summary ? "" : value_text(c.difference),
+                      summary ? "" : value_text(c.ratio), c.verdict, c.rule});
+  }
   return t;
 }
 

@@ -8,9 +8,14 @@
 namespace tessera::report {
 
 std::string markdown_table(const Table& t) {
+  // A '|' inside a cell would end it: escaped, as Markdown tables allow.
   auto line = [](const std::vector<std::string>& cells) {
     std::string s = "|";
-    for (const auto& c : cells) s += " " + c + " |";
+    for (const auto& c : cells) {
+      s += " ";
+      for (char ch : c) s += ch == '|' ? std::string("\\|") : std::string(1, ch);
+      s += " |";
+    }
     return s + "\n";
   };
   std::string out = line(t.header);

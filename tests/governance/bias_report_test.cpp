@@ -58,6 +58,7 @@ TEST(BiasReport, MarkdownAndHtmlCarryTheVerdictAndEscapeNames) {
   const std::string md = audit_markdown(r), html = audit_html(r);
   EXPECT_NE(md.find("Verdict: fail"), std::string::npos);
   EXPECT_NE(md.find("| fpr |"), std::string::npos);
+  EXPECT_NE(md.find("warn if \\|difference\\| > 0.05"), std::string::npos);  // a pipe in a cell is escaped
   EXPECT_NE(html.find("class=\"v-fail\""), std::string::npos);
   EXPECT_NE(html.find("&lt;Other &amp; &quot;x&quot;&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<Other"), std::string::npos);
