@@ -109,8 +109,7 @@ std::string run_shape(const AttentionShape& s, DType dtype, Device device, const
 }  // namespace
 
 std::vector<std::string> run_attention_benchmark(const AttentionBenchOptions& opt) {
-  const Device device = Device::parse(opt.device);
-  cuda::require_device(device);
+  const Device device = cuda::usable_device(opt.device, "--device");
   if (opt.warmup < 0 || opt.iters <= 0 || opt.threads <= 0 || opt.peak_tflops <= 0)
     throw ConfigError("", "iters, threads and peak-tflops must be positive, warmup not negative");
   const std::string dtype_text = !opt.dtype.empty() ? opt.dtype : device.is_cpu() ? "f32" : "bf16";
@@ -124,6 +123,10 @@ std::vector<std::string> run_attention_benchmark(const AttentionBenchOptions& op
   for (const AttentionShape& s : shapes) {
     if (s.batch <= 0 || s.heads <= 0 || s.seq <= 0 || s.head_dim <= 0)
       throw ConfigError("", "batch, heads, seq and head-dim must be positive");
+    int64_t elements = 1;
+    for (int64_t size : {s.batch, s.heads, s.seq, s.head_dim, static_cast<int64_t>(dtype_size(dtype))})
+      if (__builtin_mul_overflow(elements, size, &elements))
+        throw ConfigError("", "batch x heads x seq x head-dim is too large: its bytes do not fit in 64 bits");
     lines.push_back(run_shape(s, dtype, device, opt));
   }
   return lines;

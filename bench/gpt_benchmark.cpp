@@ -10,6 +10,7 @@
 #include "core/autograd/autograd.h"
 #include "core/cuda/runtime.h"
 #include "core/io/checkpoint.h"
+#include "core/io/output_path.h"
 #include "core/nn/mixed_precision.h"
 #include "core/util/error.h"
 #include "domains/text/language_model_task.h"
@@ -115,6 +116,10 @@ void check_options(const GptBenchOptions& o, Device device, nn::Precision precis
     throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
   if (o.threads <= 0 || o.train_steps <= 0 || o.infer_steps <= 0 || o.warmup < 0 || o.val_batches <= 0)
     throw ConfigError("", "threads, train-steps, infer-steps and val-batches must be positive, warmup not negative");
+  if (o.warmup >= o.train_steps)
+    throw ConfigError("--warmup", "must be less than --train-steps (" + std::to_string(o.train_steps) +
+                                      "): no training step would be timed");
+  if (!o.save.empty()) io::check_output_path(o.save, "--save", {o.resume, o.data});
 }
 
 // Trains with the trainer of `tessera train`, without a run directory: a checkpoint is read

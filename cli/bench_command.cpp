@@ -5,6 +5,7 @@
 #include "bench/attention_benchmark.h"
 #include "bench/gpt_benchmark.h"
 #include "cli/commands.h"
+#include "domains/plugin/flag_checks.h"
 
 namespace tessera::cli {
 namespace {
@@ -69,7 +70,7 @@ void add_bench_command(CLI::App& app, Action& action) {
   gpt->add_option("--log-every", o->log_every, "Print training progress every N steps to stderr (0: at the last step only)")
       ->capture_default_str();
   gpt->add_option("--resume", o->resume, "Continue from this checkpoint (parameters, optimizer, data order)");
-  gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps");
+  gpt->add_option("--save", o->save, "Write a checkpoint here after the training steps")->check(domains::output_file());
   on_parsed(gpt, action, o, [](const bench::GptBenchOptions& options) {
     std::cout << bench::run_gpt_benchmark(options) << std::endl;
     return 0;

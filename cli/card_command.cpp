@@ -5,10 +5,10 @@
 
 #include "cli/commands.h"
 #include "core/io/checkpoint.h"
+#include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
 #include "domains/plugin/domain_registry.h"
 #include "governance/bias/model_card.h"
-#include "governance/report/report_format.h"
 
 namespace tessera::cli {
 namespace {
@@ -29,7 +29,7 @@ int write_card(const CardFlags& f) {
     std::cout << card;
     return 0;
   }
-  report::write_report_file(f.output, card);
+  io::write_text_atomically(f.output, card);
   print_result({{"card", f.output}});
   return 0;
 }

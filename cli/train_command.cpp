@@ -49,10 +49,9 @@ int run_training(const TrainFlags& f) {
   const training::RunResult r = training::train(*task, trainer, options);
   if (carbon) carbon->finish();
   if (!dist::world().is_root()) return r.interrupted_by ? 128 + r.interrupted_by : 0;
-  nlohmann::ordered_json j = {{"run_dir", run_dir},
-                              {"step", r.step},
-                              {"loss", r.last_loss},
-                              {"checkpoint", run_dir + "/checkpoints/last.h5"}};
+  nlohmann::ordered_json j = {{"run_dir", run_dir}, {"step", r.step}};
+  if (r.last_loss) j["loss"] = *r.last_loss;
+  j["checkpoint"] = run_dir + "/checkpoints/last.h5";
   if (r.eval_loss >= 0) j["eval_loss"] = r.eval_loss;
   if (r.interrupted_by) {
     j["interrupted_by"] = r.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM";
@@ -72,7 +71,7 @@ void add_train_command(CLI::App& app, Action& action) {
   train->add_option("--run-dir", f->run_dir,
                     "Run directory: config.yaml, metrics.jsonl, checkpoints/last.h5, carbon reports (default: runs/<config name>)");
   train->add_flag("--resume", f->resume, "Continue the run in --run-dir exactly where its last checkpoint left off");
-  train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::NonNegativeNumber);
+  train->add_option("--max-steps", f->max_steps, "Stop at this step whatever the config says")->check(CLI::PositiveNumber);
   train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")
       ->check(domains::finite_number())
       ->check(CLI::NonNegativeNumber);

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/config/config_compare.h"
 #include "core/io/atomic_file.h"
 #include "core/util/error.h"
 
@@ -33,6 +34,10 @@ RunFiles::RunFiles(const RunOptions& o, bool root) : dir_(o.run_dir) {
   std::error_code ec;
   if (root && !dir_.empty()) fs::create_directories(checkpoints, ec);
   if (ec) throw InputError(o.run_dir, "cannot create run directory: " + ec.message());
+  if (root && !dir_.empty()) {
+    io::remove_stale_temporaries(dir_.string());
+    io::remove_stale_temporaries(checkpoints.string());
+  }
   if (!o.resume && !dir_.empty() && fs::exists(checkpoint_))
     throw InputError(o.run_dir, "already holds a run; pass --resume to continue it or choose another --run-dir");
 }
@@ -41,9 +46,22 @@ void RunFiles::clear_metrics() const {
   if (!dir_.empty()) std::ofstream(dir_ / "metrics.jsonl", std::ios::trunc);
 }
 
+void RunFiles::rewind_metrics(int64_t step) const {
+  if (dir_.empty()) return;
+  const fs::path file = dir_ / "metrics.jsonl";
+  std::ifstream in(file);
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && (!j.contains("step") || (j["step"].is_number_integer() && j["step"].get<int64_t>() <= step)))
+      kept += line + "\n";
+  }
+  io::write_text_atomically(file.string(), kept);
+}
+
 void RunFiles::check_config(const std::string& config) const {
   const fs::path file = dir_ / "config.yaml";
-  if (!dir_.empty() && fs::exists(file) && read_file(file) != config)
+  if (!dir_.empty() && fs::exists(file) && !config::extends_config(read_file(file), config))
     throw ConfigError(file.string(), "the config differs from the one this run started with; resume with the "
                                      "same config and --set values (or start a new --run-dir)");
 }
@@ -51,11 +69,7 @@ void RunFiles::check_config(const std::string& config) const {
 void RunFiles::write_config(const std::string& config) const {
   if (dir_.empty()) return;
   const fs::path file = dir_ / "config.yaml";
-  io::write_atomically(file.string(), [&](const std::string& tmp) {
-    std::ofstream out(tmp);
-    out << config;
-    if (!out.flush()) throw InputError(file.string(), "cannot write file");
-  });
+  io::write_text_atomically(file.string(), config);
 }
 
 std::unique_ptr<MetricsLog> RunFiles::open_metrics() const {

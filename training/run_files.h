@@ -26,13 +26,16 @@ class MetricsLog {
 class RunFiles {
  public:
   // Refuses to start a fresh run over a run directory's checkpoint or to resume without one;
-  // rank 0 (`root`) creates the folders.
+  // rank 0 (`root`) creates the folders and removes temporaries a killed run left there.
   RunFiles(const RunOptions& options, bool root);
 
   const std::string& checkpoint() const { return checkpoint_; }  // empty: none is written
   const std::string& resume_from() const { return resume_from_; }
   // A fresh run starts its metrics.jsonl empty.
   void clear_metrics() const;
+  // A resumed run continues from its checkpoint's `step`: the log lines a killed run wrote after
+  // that checkpoint are dropped (they are trained again), as is a line cut short by the kill.
+  void rewind_metrics(int64_t step) const;
   // Throws ConfigError when a resumed run's config is not the one the run started with.
   void check_config(const std::string& config) const;
   void write_config(const std::string& config) const;

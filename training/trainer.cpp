@@ -140,6 +140,7 @@ Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communic
 double Run::restore() {
   files_.check_config(o_.effective_config);
   const io::CheckpointMeta meta = opt_.load(files_.resume_from(), state_);
+  if (root_) files_.rewind_metrics(opt_.steps());
   auto it = meta.attributes.find("elapsed_s");
   return it == meta.attributes.end() ? 0.0 : std::stod(it->second);
 }

@@ -6,6 +6,7 @@
 // evaluates and writes metrics, progress and checkpoints.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/config/config.h"
@@ -74,7 +75,7 @@ struct RunOptions {
 
 struct RunResult {
   int64_t step = 0;
-  double last_loss = 0;
+  std::optional<double> last_loss;  // none when this invocation took no step
   double eval_loss = -1;  // -1: never evaluated
   int interrupted_by = 0;  // the signal that stopped the run, 0 if none
 };

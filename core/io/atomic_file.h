@@ -11,4 +11,11 @@ namespace tessera::io {
 // file is refused before anything is written (check_replaceable in output_path.h).
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
+// write_atomically for a text: the file holds exactly `text` or is left as it was.
+void write_text_atomically(const std::string& path, const std::string& text);
+
+// Removes the temporaries write_atomically left in `folder` when its process was killed before it
+// could clean up (kill -9, power loss): those whose writer no longer exists. Returns how many.
+int remove_stale_temporaries(const std::string& folder);
+
 }  // namespace tessera::io

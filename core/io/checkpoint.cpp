@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -133,6 +134,10 @@ T read_scalar_attr(hid_t obj, const char* name, hid_t type, const std::string& p
 }
 
 // Opens a checkpoint for reading, turning every way it can be unreadable into one clear message.
+// ": No space left on device" and the like when the last system call failed; HDF5's own
+// messages are silenced.
+std::string system_reason() { return errno != 0 ? std::string(": ") + std::strerror(errno) : std::string(); }
+
 hid_t open_checkpoint(const std::string& path) {
   silence_hdf5();
   std::error_code ec;
@@ -218,8 +223,13 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
     // HDF5 1.8+ object headers carry checksums, so corrupted metadata is detected, not trusted.
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    // The file is built in memory (grown 1 MiB at a time; the driver writes whole increments)
+    // and written out at the flush below: a full disk fails that write, not a metadata update
+    // HDF5's exit handler would retry and crash on.
+    H5Pset_fapl_core(fapl.get(), size_t{1} << 20, /*backing_store=*/1);
+    errno = 0;
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
-    if (!file.ok()) throw CheckpointError(path, "cannot create file");
+    if (!file.ok()) throw CheckpointError(path, "cannot create file" + system_reason());
     write_string_attr(file.get(), "format", kFormat, path);
     write_scalar_attr<int64_t>(file.get(), "format_version", H5T_NATIVE_INT64, kFormatVersion, path);
     write_string_attr(file.get(), "architecture", meta.architecture, path);
@@ -242,7 +252,8 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
       write_string_attr(ds.get(), "dtype", dtype_name(c.dtype()), path);
       write_scalar_attr<uint32_t>(ds.get(), "crc32", H5T_NATIVE_UINT32, crc_of(c.raw_data(), c.nbytes()), path);
     }
-    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "cannot flush file");
+    errno = 0;
+    if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) throw CheckpointError(path, "cannot write file" + system_reason());
   });
 }
 

@@ -81,10 +81,15 @@ void for_each_offset(const Shape& shape, const Shape& strides, F&& f) {
 }  // namespace
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t s : shape)
+  // Sizes come from users (configs, flags, files): a product that wraps must fail here, not
+  // become a small or negative allocation.
+  int64_t bytes = static_cast<int64_t>(dtype_size(dtype));
+  for (int64_t s : shape) {
     if (s < 0) throw ShapeError("negative dimension in shape " + shape_str(shape));
+    if (__builtin_mul_overflow(bytes, s, &bytes)) throw ShapeError("shape " + shape_str(shape) + " has more bytes than fit in 64 bits");
+  }
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(shape_numel(shape) * dtype_size(dtype), device);
+  impl->storage = std::make_shared<Storage>(bytes, device);
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;

@@ -69,6 +69,7 @@ struct Forecast {
   std::vector<int64_t> init_times;
   std::vector<double> lead_hours;
   std::vector<float> values;
+  int64_t model_steps = 0;  // calls of the model over all batches of initial times: the forecast's cost
 };
 
 // Writes a CF-1.8 NetCDF-4 file: the source's latitude, longitude (and level) coordinates with

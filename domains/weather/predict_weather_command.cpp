@@ -34,7 +34,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
   Attributes history;
   history["source"].text = "Tessera weather model " + std::filesystem::path(run.checkpoint).filename().string();
   write_forecast(f.output, data, forecast, f.inputs, history);
-  return {{"output", f.output}, {"initial_times", inits.size()}, {"lead_hours", leads}};
+  return {{"output", f.output}, {"initial_times", inits.size()}, {"lead_hours", leads}, {"model_steps", forecast.model_steps}};
 }
 
 }  // namespace

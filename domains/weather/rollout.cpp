@@ -68,6 +68,7 @@ Forecast forecast(const WeatherModel& model, const ChannelNormalization& normali
         for (int64_t t : inits) times.push_back(data.time_hours[static_cast<size_t>(t)] + elapsed);
         state = forecast_step(model, state, times, plan[taken]);
         elapsed += plan[taken];
+        ++out.model_steps;
       }
       previous_plan = plan;
       previous_state = state;

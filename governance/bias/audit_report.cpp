@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "governance/bias/audit_chart.h"
@@ -218,10 +219,10 @@ void check_audit_output_dir(const std::string& dir, const std::vector<std::strin
 
 void write_audit_reports(const std::string& dir, const AuditReport& report) {
   const fs::path d(dir);
-  report::write_report_file((d / "audit.json").string(),
+  io::write_text_atomically((d / "audit.json").string(),
                             audit_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-  report::write_report_file((d / "audit.md").string(), audit_markdown(report));
-  report::write_report_file((d / "audit.html").string(), audit_html(report));
+  io::write_text_atomically((d / "audit.md").string(), audit_markdown(report));
+  io::write_text_atomically((d / "audit.html").string(), audit_html(report));
 }
 
 }  // namespace tessera::bias

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "governance/carbon/carbon_json.h"
@@ -25,8 +26,6 @@ std::string title_of(const std::vector<CarbonRun>& runs) {
 }
 
 const char* kPlotNote = "Samples are rank 0's (its process and, where counters exist, its node).";
-
-void write_text(const fs::path& path, const std::string& text) { report::write_report_file(path.string(), text); }
 
 }  // namespace
 
@@ -74,10 +73,10 @@ void write_carbon_reports(const std::string& dir, const std::vector<CarbonRun>& 
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw InputError(dir, "cannot create the report directory: " + ec.message());
-  write_text(fs::path(dir) / "carbon.json", carbon_json(runs));
-  write_text(fs::path(dir) / "emissions.csv", emissions_csv(runs));
-  write_text(fs::path(dir) / "carbon.md", carbon_markdown(runs));
-  write_text(fs::path(dir) / "carbon.html", carbon_html(runs));
+  io::write_text_atomically((fs::path(dir) / "carbon.json").string(), carbon_json(runs));
+  io::write_text_atomically((fs::path(dir) / "emissions.csv").string(), emissions_csv(runs));
+  io::write_text_atomically((fs::path(dir) / "carbon.md").string(), carbon_markdown(runs));
+  io::write_text_atomically((fs::path(dir) / "carbon.html").string(), carbon_html(runs));
 }
 
 void check_carbon_reports(const std::string& dir) {

@@ -1,10 +1,5 @@
 #include "governance/report/report_format.h"
 
-#include <fstream>
-
-#include "core/io/atomic_file.h"
-#include "core/util/error.h"
-
 namespace tessera::report {
 
 std::string markdown_table(const Table& t) {
@@ -51,14 +46,6 @@ std::string html_table(const Table& t, const std::function<std::string(const std
     out += "</tr>";
   }
   return out + "</tbody></table>\n";
-}
-
-void write_report_file(const std::string& path, const std::string& text) {
-  io::write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw InputError(path, "cannot write report");
-  });
 }
 
 }  // namespace tessera::report

@@ -1,6 +1,6 @@
 #pragma once
 // What every governance report (carbon, bias audit) is made of: tables laid out in Markdown or
-// HTML, text escaped for HTML, and report files written atomically.
+// HTML, and text escaped for HTML. Reports are written with io::write_text_atomically.
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,8 +16,5 @@ std::string markdown_table(const Table& t);
 std::string html_escaped(const std::string& text);
 // `cell_class` gives a cell its CSS class (empty: none), e.g. to colour verdicts.
 std::string html_table(const Table& t, const std::function<std::string(const std::string& cell)>& cell_class = {});
-
-// Writes `text` to `path` atomically; InputError naming the path when it cannot.
-void write_report_file(const std::string& path, const std::string& text);
 
 }  // namespace tessera::report

@@ -62,13 +62,7 @@ std::unique_ptr<Tokenizer> tokenizer_from_json(const json& j, const std::string&
 }
 
 void save_tokenizer(const Tokenizer& t, const std::string& path) {
-  const std::string text = t.to_json().dump() + "\n";
-  io::write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) throw InputError(path, "cannot write tokenizer file");
-  });
+  io::write_text_atomically(path, t.to_json().dump() + "\n");
 }
 
 std::unique_ptr<Tokenizer> load_tokenizer(const std::string& path) {

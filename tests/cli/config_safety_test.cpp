@@ -22,16 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::CommandResult;
 using test_support::run_tessera;
+using test_support::shell_quote;
 using test_support::slurp;
 
 void write_file(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary | std::ios::trunc) << text; }
-
-// Quotes one argument for /bin/sh (newlines included).
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 // The 1-based line of the first line of `text` that starts with `line`.
 int line_of(const std::string& text, const std::string& line) {
@@ -67,8 +61,8 @@ class ConfigSafety : public ::testing::Test {
   // One training step on the tiny config into `run`: where the code under test accepts what it
   // should refuse, the test still finishes quickly.
   static CommandResult train(const std::string& run, const std::string& flags, const std::string& config = tiny_config()) {
-    return run_tessera("train --config " + quote(config) + " --set data.path=" + quote(path("corpus.txt")) +
-                       " --run-dir " + quote(path(run)) + " --max-steps 1 " + flags);
+    return run_tessera("train --config " + shell_quote(config) + " --set data.path=" + shell_quote(path("corpus.txt")) +
+                       " --run-dir " + shell_quote(path(run)) + " --max-steps 1 " + flags);
   }
 
   // Bad input: exit code 2, exactly one line on stderr holding `fragment`, nothing on stdout.
@@ -86,7 +80,7 @@ TEST_F(ConfigSafety, DuplicateKeysAreRefused) {
   expect_one_line_error(train("twice", "", config),
                         config + ": training.lr: given twice, at lines " + std::to_string(first) + " and " +
                             std::to_string(first + 2));
-  expect_one_line_error(train("twice-set", "--set " + quote("training={lr: 0.1, lr: 0.2}")),
+  expect_one_line_error(train("twice-set", "--set " + shell_quote("training={lr: 0.1, lr: 0.2}")),
                         "training.lr: given twice in --set 'training={lr: 0.1, lr: 0.2}'");
   const std::string two = edited_config("two-documents.yaml", "training:\n", "---\ntraining:\n");
   expect_one_line_error(train("two-documents", "", two), "a second YAML document at line ");
@@ -98,7 +92,7 @@ TEST_F(ConfigSafety, KeysWithoutValuesAreRefused) {
                         config + ": training.lr: has no value at line " + std::to_string(line_of(slurp(config), "  lr:")));
   expect_one_line_error(train("empty-set", "--set training.lr="), "training.lr: has no value in --set 'training.lr='");
   expect_one_line_error(train("tilde-set", "--set training.lr=~"), "training.lr: has no value in --set 'training.lr=~'");
-  expect_one_line_error(train("null-in-map", "--set " + quote("training={lr: null}")),
+  expect_one_line_error(train("null-in-map", "--set " + shell_quote("training={lr: null}")),
                         "training.lr: has no value in --set 'training={lr: null}'");
 }
 
@@ -108,7 +102,7 @@ TEST_F(ConfigSafety, MinLrAboveLrIsRefused) {
 }
 
 TEST_F(ConfigSafety, ASetMappingMergesIntoItsSection) {
-  const CommandResult r = train("merged", "--set " + quote("training={lr: 0.005, grad_clip: 0.5}"));
+  const CommandResult r = train("merged", "--set " + shell_quote("training={lr: 0.005, grad_clip: 0.5}"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const YAML::Node saved = YAML::LoadFile(path("merged") + "/config.yaml")["training"];
   EXPECT_EQ(saved["lr"].as<double>(), 0.005);
@@ -120,14 +114,14 @@ TEST_F(ConfigSafety, ASetMappingMergesIntoItsSection) {
 }
 
 TEST_F(ConfigSafety, ControlCharactersStayOnOneLine) {
-  expect_one_line_error(train("newline-value", "--set " + quote("training.precision=\"fp\\n32\"")),
+  expect_one_line_error(train("newline-value", "--set " + shell_quote("training.precision=\"fp\\n32\"")),
                         "training.precision: 'fp\\n32' is not one of: fp32, bf16");
-  expect_one_line_error(train("newline-key", "--set " + quote("training.l\nr=1")), "unknown key 'training.l\\nr'");
-  expect_one_line_error(train("newline-no-value", "--set " + quote("oops\nmore")),
+  expect_one_line_error(train("newline-key", "--set " + shell_quote("training.l\nr=1")), "unknown key 'training.l\\nr'");
+  expect_one_line_error(train("newline-no-value", "--set " + shell_quote("oops\nmore")),
                         "--set expects key=value, got 'oops\\nmore'");
-  expect_one_line_error(train("newline-bad-yaml", "--set " + quote("training.lr=[1,\n2")),
+  expect_one_line_error(train("newline-bad-yaml", "--set " + shell_quote("training.lr=[1,\n2")),
                         "invalid YAML value in --set 'training.lr=[1,\\n2'");
-  expect_one_line_error(train("escape-value", "--set " + quote("training.precision=\"\\e[2J\"")),
+  expect_one_line_error(train("escape-value", "--set " + shell_quote("training.precision=\"\\e[2J\"")),
                         "'\\x1b[2J' is not one of");
 }
 
@@ -137,7 +131,7 @@ TEST_F(ConfigSafety, LibraryTextStaysOutOfMessages) {
   const CommandResult deep = train("deep", "", path("deep.yaml"));
   expect_one_line_error(deep, path("deep.yaml") + ": invalid YAML at line 1: nested too deeply");
   EXPECT_EQ(deep.err.find("bad file"), std::string::npos) << deep.err;
-  expect_one_line_error(train("deep-set", "--set " + quote("training.lr=" + std::string(5000, '['))),
+  expect_one_line_error(train("deep-set", "--set " + shell_quote("training.lr=" + std::string(5000, '['))),
                         "invalid YAML value in --set 'training.lr=[[[");
 
   // `tessera train` adds its run to <run>/carbon.json; nlohmann's text for a broken one is

@@ -39,18 +39,12 @@ using test_support::CommandResult;
 using test_support::one_line_error;
 using test_support::raw_tensors;
 using test_support::run_tessera;
+using test_support::shell_quote;
 using test_support::slurp;
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << text;
-}
-
-// Quotes one argument for /bin/sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
@@ -146,7 +140,7 @@ std::string english_like_text(size_t bytes) {
 // Starts tessera in the background, stdout and stderr to files; returns its process id.
 pid_t spawn_tessera(const std::string& args, const fs::path& out, const fs::path& err) {
   const std::string cmd =
-      "exec " + std::string(TESSERA_BINARY) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string());
+      "exec " + std::string(TESSERA_BINARY) + " " + args + " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
@@ -191,8 +185,8 @@ class TextCli : public ::testing::Test {
   // adds --set overrides, --resume and the like.
   static CommandResult train(const std::string& run_dir, const std::string& flags = "",
                              const std::string& config = tiny_config()) {
-    return run_tessera("train --config " + quote(config) + " --set data.path=" + quote(corpus()) + " --run-dir " +
-                       quote(run_dir) + " " + flags);
+    return run_tessera("train --config " + shell_quote(config) + " --set data.path=" + shell_quote(corpus()) + " --run-dir " +
+                       shell_quote(run_dir) + " " + flags);
   }
 
   // The final checkpoint of a run trained once per test process with `flags`.
@@ -207,10 +201,10 @@ class TextCli : public ::testing::Test {
   static std::string byte_model() { return trained("byte-model"); }
 
   static CommandResult generate(const std::string& checkpoint, const std::string& flags) {
-    return run_tessera("generate --checkpoint " + quote(checkpoint) + " " + flags);
+    return run_tessera("generate --checkpoint " + shell_quote(checkpoint) + " " + flags);
   }
   static json eval_text(const std::string& checkpoint, const std::string& input) {
-    const CommandResult r = run_tessera("eval text --checkpoint " + quote(checkpoint) + " --input " + quote(input));
+    const CommandResult r = run_tessera("eval text --checkpoint " + shell_quote(checkpoint) + " --input " + shell_quote(input));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const json j = last_json_line(r.out);
     EXPECT_TRUE(j.is_object()) << r.out;
@@ -325,7 +319,7 @@ TEST_F(TextCli, EffectiveConfigReproducesTheRun) {
   ASSERT_TRUE(fs::exists(first));
   const std::string saved = path("byte-model/config.yaml");
   const std::string again = path("from-effective-config");
-  const CommandResult r = run_tessera("train --config " + quote(saved) + " --run-dir " + quote(again));
+  const CommandResult r = run_tessera("train --config " + shell_quote(saved) + " --run-dir " + shell_quote(again));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(slurp(again + "/config.yaml"), slurp(saved));
   expect_identical_tensors(first, again + "/checkpoints/last.h5");
@@ -358,8 +352,8 @@ TEST_F(TextCli, ResumeAfterSigtermIsBitIdentical) {
     flags = common + " --set training.max_steps=" + std::to_string(steps);
     run_b = path("resume-b-" + std::to_string(steps));
     const fs::path out = path("resume-b.out"), err = path("resume-b.err");
-    const pid_t pid = spawn_tessera("train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
-                                        " --run-dir " + quote(run_b) + " " + flags,
+    const pid_t pid = spawn_tessera("train --config " + shell_quote(tiny_config()) + " --set data.path=" + shell_quote(corpus()) +
+                                        " --run-dir " + shell_quote(run_b) + " " + flags,
                                     out, err);
     ASSERT_GT(pid, 0);
     // Wait until it has logged a few steps (the signal handler is installed by then).
@@ -442,8 +436,8 @@ TEST_F(TextCli, SigintStopsAndSaves) {
   const std::string run = path("sigint-run");
   const fs::path out = path("sigint.out"), err = path("sigint.err");
   // Far more steps than could run before the signal: it always lands mid-run.
-  const pid_t pid = spawn_tessera("train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
-                                      " --run-dir " + quote(run) + " --set training.max_steps=1000000",
+  const pid_t pid = spawn_tessera("train --config " + shell_quote(tiny_config()) + " --set data.path=" + shell_quote(corpus()) +
+                                      " --run-dir " + shell_quote(run) + " --set training.max_steps=1000000",
                                   out, err);
   ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -604,7 +598,7 @@ TEST_F(TextCli, BpeTrainsGeneratesAndEvaluates) {
   EXPECT_EQ(cfg["tokenizer"]["kind"].as<std::string>(), "bpe");
   EXPECT_EQ(cfg["tokenizer"]["vocab_size"].as<int>(), 300);
 
-  const CommandResult info = run_tessera("info --checkpoint " + quote(ckpt));
+  const CommandResult info = run_tessera("info --checkpoint " + shell_quote(ckpt));
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const json j = json::parse(info.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << info.out;
@@ -664,18 +658,18 @@ TEST_F(TextCli, MaskedModelTrainsAndEvaluatesButDoesNotGenerate) {
 
 TEST_F(TextCli, BadInputEmptyCorpusFile) {
   write_file(path("empty.txt"), "");
-  expect_train_error("bad-empty-corpus", "--set data.path=" + quote(path("empty.txt")),
+  expect_train_error("bad-empty-corpus", "--set data.path=" + shell_quote(path("empty.txt")),
                      path("empty.txt") + ": corpus is empty");
 }
 
 TEST_F(TextCli, BadInputDirectoryWithoutFiles) {
   fs::create_directories(path("no-files/only-a-subdirectory"));
-  expect_train_error("bad-empty-dir", "--set data.path=" + quote(path("no-files")),
+  expect_train_error("bad-empty-dir", "--set data.path=" + shell_quote(path("no-files")),
                      path("no-files") + ": directory holds no regular files");
 }
 
 TEST_F(TextCli, BadInputMissingDataPath) {
-  expect_train_error("bad-missing-data", "--set data.path=" + quote(path("no-such-corpus.txt")),
+  expect_train_error("bad-missing-data", "--set data.path=" + shell_quote(path("no-such-corpus.txt")),
                      path("no-such-corpus.txt") + ": no such file or directory");
 }
 
@@ -685,7 +679,7 @@ TEST_F(TextCli, BadInputDataPathNotGiven) {
 
 TEST_F(TextCli, BadInputCorpusShorterThanContext) {
   write_file(path("short.txt"), "Too short for a context of 32 bytes.\n");
-  expect_train_error("bad-short-corpus", "--set data.path=" + quote(path("short.txt")),
+  expect_train_error("bad-short-corpus", "--set data.path=" + shell_quote(path("short.txt")),
                      "fewer than model.context + 2");
 }
 
@@ -751,12 +745,12 @@ TEST_F(TextCli, BadInputCheckpointOfAnotherDomain) {
   const std::string expected = path("weather.h5") + ": holds a 'weather/forecaster' model, not a text language model";
   EXPECT_TRUE(one_line_error(generate(path("weather.h5"), "--prompt 'Rain' --max-tokens 5"), 2, expected));
   EXPECT_TRUE(one_line_error(
-      run_tessera("eval text --checkpoint " + quote(path("weather.h5")) + " --input " + quote(corpus())), 2,
+      run_tessera("eval text --checkpoint " + shell_quote(path("weather.h5")) + " --input " + shell_quote(corpus())), 2,
       expected));
 }
 
 TEST_F(TextCli, InfoVerifyRebuildsTheModelThroughItsDomain) {
-  const CommandResult r = run_tessera("info --verify --checkpoint " + quote(byte_model()));
+  const CommandResult r = run_tessera("info --verify --checkpoint " + shell_quote(byte_model()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["domain"], "text");
@@ -767,10 +761,10 @@ TEST_F(TextCli, BadInputInfoVerifyOfAnArchitectureNoDomainKnows) {
   io::CheckpointMeta meta;
   meta.architecture = "weather/forecaster";
   io::save_checkpoint(path("unknown.h5"), {{"head/weight", Tensor::zeros({4, 4})}}, meta);
-  const CommandResult plain = run_tessera("info --checkpoint " + quote(path("unknown.h5")));
+  const CommandResult plain = run_tessera("info --checkpoint " + shell_quote(path("unknown.h5")));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_TRUE(nlohmann::json::parse(plain.out)["domain"].is_null()) << plain.out;
-  EXPECT_TRUE(one_line_error(run_tessera("info --verify --checkpoint " + quote(path("unknown.h5"))), 2,
+  EXPECT_TRUE(one_line_error(run_tessera("info --verify --checkpoint " + shell_quote(path("unknown.h5"))), 2,
                         "holds a 'weather/forecaster' model, which no domain of this build knows"));
 }
 
@@ -778,8 +772,8 @@ TEST_F(TextCli, BadInputInfoVerifyOfAnArchitectureNoDomainKnows) {
 // fails at once, naming the holder, while the first goes on.
 TEST_F(TextCli, BadInputSecondRunIntoALockedRunDir) {
   const std::string run = path("locked-run");
-  const std::string args = "train --config " + quote(tiny_config()) + " --set data.path=" + quote(corpus()) +
-                           " --run-dir " + quote(run) + " --set training.max_steps=1000000 --no-carbon";
+  const std::string args = "train --config " + shell_quote(tiny_config()) + " --set data.path=" + shell_quote(corpus()) +
+                           " --run-dir " + shell_quote(run) + " --set training.max_steps=1000000 --no-carbon";
   const CommandResult first = test_support::run_shell(std::string(TESSERA_BINARY) + " " + args + " > /dev/null 2>&1 & echo $!");
   const std::string pid = first.out.substr(0, first.out.find('\n'));
   ASSERT_FALSE(pid.empty()) << first.err;
@@ -793,7 +787,7 @@ TEST_F(TextCli, BadInputSecondRunIntoALockedRunDir) {
 
 // Outputs never replace what is not a regular file, and an unreadable stream is no corpus.
 TEST_F(TextCli, BadInputDevicesAsInputOrOutput) {
-  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + quote(byte_model()) + " --input /dev/zero"), 2,
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + shell_quote(byte_model()) + " --input /dev/zero"), 2,
                         "/dev/zero: is not a regular file or a directory of files"));
   EXPECT_TRUE(one_line_error(train(path("dev-zero-run"), "--set data.path=/dev/zero"), 2,
                         "/dev/zero: is not a regular file or a directory of files"));
@@ -820,20 +814,20 @@ TEST_F(TextCli, BadInputPromptLongerThanContext) {
 TEST_F(TextCli, BadInputMissingCheckpoint) {
   EXPECT_TRUE(one_line_error(generate(path("missing.h5"), "--prompt 'The'"), 2, path("missing.h5") + ": no such file"));
   EXPECT_TRUE(one_line_error(
-      run_tessera("eval text --checkpoint " + quote(path("missing.h5")) + " --input " + quote(corpus())), 2,
+      run_tessera("eval text --checkpoint " + shell_quote(path("missing.h5")) + " --input " + shell_quote(corpus())), 2,
       path("missing.h5") + ": no such file"));
   EXPECT_TRUE(one_line_error(run_tessera("generate --prompt 'The'"), 2, "--checkpoint is required"));
 }
 
 TEST_F(TextCli, BadInputEvalTextInput) {
   const std::string ckpt = byte_model();
-  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + quote(ckpt)), 2, "--input is required"));
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --checkpoint " + shell_quote(ckpt)), 2, "--input is required"));
   EXPECT_TRUE(one_line_error(
-      run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("absent.txt"))), 2,
+      run_tessera("eval text --checkpoint " + shell_quote(ckpt) + " --input " + shell_quote(path("absent.txt"))), 2,
       path("absent.txt") + ": no such file or directory"));
   write_file(path("one-byte.txt"), "x");
   EXPECT_TRUE(one_line_error(
-      run_tessera("eval text --checkpoint " + quote(ckpt) + " --input " + quote(path("one-byte.txt"))), 2,
+      run_tessera("eval text --checkpoint " + shell_quote(ckpt) + " --input " + shell_quote(path("one-byte.txt"))), 2,
       path("one-byte.txt") + ": needs at least two tokens"));
 }
 

@@ -15,4 +15,7 @@ CommandResult run_tessera(const std::string& args);
 // Runs a shell command line (e.g. a launcher in front of TESSERA_BINARY).
 CommandResult run_shell(const std::string& command);
 
+// `s` as one shell word, whatever it holds (spaces, quotes, newlines).
+std::string shell_quote(const std::string& s);
+
 }  // namespace tessera::test_support

@@ -79,6 +79,15 @@ void NetcdfFixture::close() {
 
 double grid_value(size_t t, size_t y, size_t x) { return 270.0 + double(t) + 0.5 * double(y) + 0.25 * double(x); }
 
+GridSpec three_days() {
+  GridSpec s;
+  s.latitudes = {60, 57, 54, 51, 48};
+  s.longitudes = {-6, -4, -2, 0, 2, 4, 6};
+  s.times.clear();
+  for (int t = 0; t < 72; ++t) s.times.push_back(t);
+  return s;
+}
+
 void write_grid_file(const std::string& path, const GridSpec& spec) {
   NetcdfFixture f(path, spec.format);
   const int lat = f.coordinate("lat", spec.latitudes, {{"units", "degrees_north"}});

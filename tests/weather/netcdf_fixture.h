@@ -49,6 +49,9 @@ struct GridSpec {
   int format = NC_NETCDF4;
 };
 
+// The grid tests/configs/weather-tiny.yaml trains on: three days, hourly, 5 x 7 points.
+GridSpec three_days();
+
 // Writes the grid of `spec` with data value(t, y, x) = 270 + t + 0.5 y + 0.25 x (float).
 void write_grid_file(const std::string& path, const GridSpec& spec);
 double grid_value(size_t t, size_t y, size_t x);

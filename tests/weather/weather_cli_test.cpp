@@ -25,17 +25,8 @@ namespace fs = std::filesystem;
 using test_support::GridSpec;
 using test_support::one_line_error;
 using test_support::run_tessera;
+using test_support::three_days;
 using test_support::write_grid_file;
-
-// Three days of hourly fields from 2019-03-01 on a 5 x 7 grid (the tiny config's train and test days).
-GridSpec three_days() {
-  GridSpec s;
-  s.latitudes = {60, 57, 54, 51, 48};
-  s.longitudes = {-6, -4, -2, 0, 2, 4, 6};
-  s.times.clear();
-  for (int t = 0; t < 72; ++t) s.times.push_back(t);
-  return s;
-}
 
 class WeatherCli : public ::testing::Test {
  protected:
@@ -326,7 +317,9 @@ TEST_F(WeatherCli, LongRolloutIsLinear) {
   const auto r = run_tessera("predict weather --checkpoint " + checkpoint_ + " --input " + file + " --output " + out +
                              " --steps 4000");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["lead_hours"].size(), 4000u);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["lead_hours"].size(), 4000u);
+  EXPECT_EQ(j["model_steps"], 4000) << "each lead continues the previous one's rollout";
 }
 
 }  // namespace

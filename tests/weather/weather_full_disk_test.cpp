@@ -2,56 +2,29 @@
 // no crash at exit and nothing left behind. A small tmpfs plays the full disk; where mounting is
 // not permitted (not root, or no CAP_SYS_ADMIN in a container) the tests skip.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "tests/support/command.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/small_disk.h"
 #include "tests/weather/netcdf_fixture.h"
 
 namespace tessera {
 namespace {
 
-namespace fs = std::filesystem;
-using test_support::run_shell;
 using test_support::run_tessera;
-
-// A tmpfs of `kilobytes` mounted on a fresh folder, unmounted when done.
-class SmallDisk {
- public:
-  SmallDisk(const std::string& folder, int kilobytes) : folder_(folder) {
-    fs::create_directories(folder_);
-    mounted_ = run_shell("mount -t tmpfs -o size=" + std::to_string(kilobytes) + "k tmpfs " + folder_).exit_code == 0;
-  }
-  ~SmallDisk() {
-    if (mounted_) run_shell("umount " + folder_);
-    std::error_code ec;
-    fs::remove_all(folder_, ec);
-  }
-  bool mounted() const { return mounted_; }
-  bool empty() const { return fs::is_empty(folder_); }
-
- private:
-  std::string folder_;
-  bool mounted_ = false;
-};
+using test_support::SmallDisk;
 
 class WeatherFullDisk : public ::testing::TestWithParam<int> {
  protected:
   static void SetUpTestSuite() {
     scratch_.emplace();
     dir_ = scratch_->str();
-    test_support::GridSpec grid;
-    grid.latitudes = {60, 57, 54, 51, 48};
-    grid.longitudes = {-6, -4, -2, 0, 2, 4, 6};
-    grid.times.clear();
-    for (int t = 0; t < 72; ++t) grid.times.push_back(t);
     input_ = dir_ + "/in.nc";
-    test_support::write_grid_file(input_, grid);
+    test_support::write_grid_file(input_, test_support::three_days());
     const auto r = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml --run-dir " + dir_ +
                                "/run --set 'data.files=[" + input_ + "]'");
     ASSERT_EQ(r.exit_code, 0) << r.err;

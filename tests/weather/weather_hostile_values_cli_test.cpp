@@ -24,17 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::GridSpec;
 using test_support::run_tessera;
+using test_support::three_days;
 using test_support::write_grid_file;
-
-// The tiny config's three days, hourly, on a 5 x 7 grid.
-GridSpec three_days() {
-  GridSpec s;
-  s.latitudes = {60, 57, 54, 51, 48};
-  s.longitudes = {-6, -4, -2, 0, 2, 4, 6};
-  s.times.clear();
-  for (int t = 0; t < 72; ++t) s.times.push_back(t);
-  return s;
-}
 
 // Overwrites t2m at (time, lat, lon) indices with `value`, stored as a double.
 void put_value(const std::string& path, size_t t, size_t y, size_t x, double value) {

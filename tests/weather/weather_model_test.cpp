@@ -113,6 +113,16 @@ TEST(Rollout, KStepsEqualKCallsOfTheModel) {
   }
   // and the forecast has moved away from the initial state
   EXPECT_GT(std::abs(f.values[0] - d.values[0]), 1e-4);
+  EXPECT_EQ(f.model_steps, 3) << "leads 6, 12 and 18 h continue one rollout: 3 steps, not 1 + 2 + 3";
+}
+
+TEST(Rollout, ALeadThatDoesNotExtendThePreviousOneStartsAgain) {
+  WeatherModel m(tiny_config(1, 5, 7, 0));
+  m.initialize(5);
+  const FieldDataset d = hourly_fields(30, 1);
+  const ChannelNormalization n = ChannelNormalization::fit(d, range(0, 30), "test");
+  // 7 h = 6 + 1 does not extend 2 h = 1 + 1, and 8 h = 6 + 1 + 1 extends 7 h.
+  EXPECT_EQ(forecast(m, n, {1, 6}, d, {0}, {2, 7, 8}).model_steps, 2 + 2 + 1);
 }
 
 TEST(Rollout, MissingInitialPointsStayMissing) {

@@ -44,13 +44,8 @@ class WeatherOnePatch : public ::testing::TestWithParam<int> {};
 TEST_P(WeatherOnePatch, TrainsAndPredicts) {
   const test_support::ScratchDir scratch;
   const std::string dir = scratch.str();
-  test_support::GridSpec grid;
-  grid.latitudes = {60, 57, 54, 51, 48};
-  grid.longitudes = {-6, -4, -2, 0, 2, 4, 6};
-  grid.times.clear();
-  for (int t = 0; t < 72; ++t) grid.times.push_back(t);
   const std::string input = dir + "/in.nc", output = dir + "/forecast.nc";
-  test_support::write_grid_file(input, grid);
+  test_support::write_grid_file(input, test_support::three_days());
 
   const auto train = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/weather-tiny.yaml --run-dir " + dir +
                                  "/run --set 'data.files=[" + input + "]' --set model.patch_size=" + std::to_string(GetParam()));
