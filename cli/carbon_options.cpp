@@ -122,9 +122,9 @@ void add_checkpoint_run_flags(CLI::App& command, CheckpointRunFlags& flags) {
 }
 
 std::unique_ptr<CarbonScope> start_checkpoint_carbon(const CheckpointRunFlags& flags, const std::string& command,
-                                                     const std::string& checkpoint) {
+                                                     const std::string& checkpoint, const std::string& base_phase) {
   const std::string run_dir = flags.run_dir.empty() ? default_run_dir(command, checkpoint) : flags.run_dir;
-  return start_carbon(carbon_settings(flags.carbon), command, run_dir, command);
+  return start_carbon(carbon_settings(flags.carbon), command, run_dir, base_phase.empty() ? command : base_phase);
 }
 
 }  // namespace tessera::cli

@@ -72,8 +72,9 @@ struct CheckpointRunFlags {
 };
 void add_checkpoint_run_flags(CLI::App& command, CheckpointRunFlags& flags);
 // Meters `command` into --run-dir or, without it, into the training run directory of a checkpoint
-// at <run>/checkpoints/<file>, else runs/<command>-<UTC time>.
+// at <run>/checkpoints/<file>, else runs/<command>-<UTC time>. Its energy is booked to the phase
+// `base_phase` (empty: the command's name, which must then be a phase: eval, predict).
 std::unique_ptr<CarbonScope> start_checkpoint_carbon(const CheckpointRunFlags& flags, const std::string& command,
-                                                     const std::string& checkpoint);
+                                                     const std::string& checkpoint, const std::string& base_phase = "");
 
 }  // namespace tessera::cli

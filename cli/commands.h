@@ -25,6 +25,8 @@ void add_train_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_carbon_command(CLI::App& app, Action& action);
+void add_audit_command(CLI::App& app, Action& action);  // tessera audit bias
+void add_card_command(CLI::App& app, Action& action);   // tessera card
 // Every registered domain's commands (predict, eval, generate, data ...), under their verbs.
 void add_domain_commands(CLI::App& app, Action& action);
 

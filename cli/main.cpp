@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
   tessera::cli::add_info_command(app, action);
   tessera::cli::add_bench_command(app, action);
   tessera::cli::add_carbon_command(app, action);
+  tessera::cli::add_audit_command(app, action);
+  tessera::cli::add_card_command(app, action);
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) return fail(unknown, 2);
   try {
     app.parse(argc, argv);

@@ -20,10 +20,10 @@ tessera_layer(core/task      core/util core/config core/device core/tensor core/
 
 tessera_layer(eval           core)
 tessera_layer(modalities     core)
-tessera_layer(domains/plugin core)
+tessera_layer(domains/plugin core eval)
 tessera_layer(domains/*      core eval modalities domains/plugin)
 tessera_layer(training       core)
-tessera_layer(governance     core training)
+tessera_layer(governance     core eval training)
 tessera_layer(bench          core modalities eval domains training)
 tessera_layer(cli            core eval modalities domains training governance bench)
 tessera_layer(tests          core eval modalities domains training governance bench cli)

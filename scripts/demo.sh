@@ -33,6 +33,11 @@ build/bin/tessera predict weather --checkpoint "$weather/run/checkpoints/last.h5
 echo "demo: latitude-weighted scores on days 25-30, beside persistence and climatology:" >&2
 build/bin/tessera eval weather --checkpoint "$weather/run/checkpoints/last.h5" --input "$weather/demo.nc" \
   --json "$weather/scores.json"
+echo "demo: bias audit of the weather model by latitude band, hemisphere and lead ($weather/run/audit/audit.html):" >&2
+build/bin/tessera audit bias --checkpoint "$weather/run/checkpoints/last.h5" --config configs/audit/weather.yaml \
+  --set "data.files=[$weather/demo.nc]" --output-dir "$weather/run/audit"
+echo "demo: its model card, from the checkpoint, metrics, audit and carbon report ($weather/MODEL_CARD.md):" >&2
+build/bin/tessera card --checkpoint "$weather/run/checkpoints/last.h5" --output "$weather/MODEL_CARD.md"
 
 protein=runs/protein-demo
 rm -rf "$protein"

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "core/nn/module.h"
+#include "core/config/config.h"
 #include "core/task/task.h"
 #include "core/task/trained_model.h"
 #include "core/device/device.h"
 #include "domains/plugin/flag_checks.h"
+#include "eval/group_metrics.h"
 
 namespace tessera::domains {
 
@@ -48,11 +50,25 @@ struct DomainModel {
   std::function<std::unique_ptr<nn::Module>(const std::string& checkpoint, Device device)> load;
 };
 
+// What a domain's bias audit scored: its examples grouped by the attributes that matter in the
+// domain (latitude band, bias type ...), and what to say about them in the reports. The audit
+// itself (intervals, comparisons, verdicts, reports) is the CLI's, through governance/bias.
+struct BiasAuditData {
+  std::string title;
+  eval::GroupedOutcomes outcomes;
+  nlohmann::ordered_json source;   // what was scored: data files, periods, the model
+  std::vector<std::string> notes;  // how to read the groups and their units
+};
+// `tessera audit bias --checkpoint C --config configs/audit/<domain>.yaml`: scores the model on
+// the data the config's `data:` section names (the function reads and finishes that section).
+using BiasAudit = std::function<BiasAuditData(const ModelRun& run, config::Section data)>;
+
 struct Domain {
   std::string name;
   std::vector<std::pair<std::string, TaskFactory>> tasks;  // by the `task:` name of run configs
   std::vector<DomainModel> models;
   std::vector<DomainCommand> commands;
+  BiasAudit bias_audit;  // empty: the domain has no bias audit
 };
 
 }  // namespace tessera::domains

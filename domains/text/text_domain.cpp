@@ -1,5 +1,6 @@
 // The text domain: language models (causal or masked) on byte or BPE tokens.
 #include "domains/text/language_model_task.h"
+#include "domains/text/text_bias_audit.h"
 #include "domains/text/text_commands.h"
 #include "domains/text/text_model_spec.h"
 
@@ -13,6 +14,7 @@ domains::Domain text_domain() {
                  return std::move(load_text_model(checkpoint, device).model);
                }}};
   d.commands = {generate_command(), eval_text_command()};
+  d.bias_audit = text_bias_audit;
   return d;
 }
 

@@ -14,14 +14,11 @@ int64_t minutes(double hours) { return std::llround(hours * 60.0); }
 
 }  // namespace
 
-WeatherBenchmark benchmark_weather(const LoadedWeatherModel& m, const FieldDataset& data,
-                                   const std::vector<int64_t>& times, const std::vector<double>& lead_hours,
-                                   const std::string& source) {
+ForecastTargets forecast_targets(const FieldDataset& data, const std::vector<int64_t>& times,
+                                 const std::vector<double>& lead_hours, const std::string& source) {
   std::map<int64_t, int64_t> by_time;
   for (int64_t t : times) by_time[minutes(data.time_hours[static_cast<size_t>(t)])] = t;
-  WeatherBenchmark out;
-  out.scores.systems = {"model", "persistence", "climatology"};
-  std::vector<std::vector<int64_t>> targets;  // [init][lead]
+  ForecastTargets out;
   for (int64_t t : times) {
     std::vector<int64_t> row;
     for (double lead : lead_hours) {
@@ -30,11 +27,22 @@ WeatherBenchmark benchmark_weather(const LoadedWeatherModel& m, const FieldDatas
     }
     if (row.size() != lead_hours.size()) continue;
     out.init_times.push_back(t);
-    targets.push_back(row);
+    out.targets.push_back(row);
   }
   if (out.init_times.empty())
     throw DataError(source, "no initial time has data at every lead (the longest is " +
                                 std::to_string(static_cast<int64_t>(lead_hours.back())) + " h) within the scored period");
+  return out;
+}
+
+WeatherBenchmark benchmark_weather(const LoadedWeatherModel& m, const FieldDataset& data,
+                                   const std::vector<int64_t>& times, const std::vector<double>& lead_hours,
+                                   const std::string& source) {
+  const ForecastTargets pairs = forecast_targets(data, times, lead_hours, source);
+  const std::vector<std::vector<int64_t>>& targets = pairs.targets;
+  WeatherBenchmark out;
+  out.scores.systems = {"model", "persistence", "climatology"};
+  out.init_times = pairs.init_times;
 
   const Forecast f = forecast(*m.model, m.normalization, m.spec.lead_hours, data, out.init_times, lead_hours);
   const int64_t C = data.num_channels(), plane = data.lats() * data.lons(), L = static_cast<int64_t>(lead_hours.size());

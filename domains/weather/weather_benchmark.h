@@ -16,6 +16,16 @@ struct WeatherBenchmark {
   eval::ForecastScores scores;      // systems: model, persistence, climatology
 };
 
+// The initial times among `times` from which every lead's valid time is also among `times`, with
+// those valid times ([init][lead], indices into the data). Throws DataError naming `source` when
+// there is none.
+struct ForecastTargets {
+  std::vector<int64_t> init_times;
+  std::vector<std::vector<int64_t>> targets;
+};
+ForecastTargets forecast_targets(const FieldDataset& data, const std::vector<int64_t>& times,
+                                 const std::vector<double>& lead_hours, const std::string& source);
+
 // Initial times are those of `times` from which every lead's valid time is also in `times`.
 // Throws DataError naming `source` when there is none.
 WeatherBenchmark benchmark_weather(const LoadedWeatherModel& model, const FieldDataset& data,

@@ -1,6 +1,7 @@
 // The weather domain: gridded fields from CF NetCDF, forecast by a field-patch model (ClimaX
 // patches, optional AFNO mixing) and scored beside persistence and climatology.
 #include "domains/weather/forecast_task.h"
+#include "domains/weather/weather_bias_audit.h"
 #include "domains/weather/weather_commands.h"
 #include "domains/weather/weather_model_spec.h"
 
@@ -14,6 +15,7 @@ domains::Domain weather_domain() {
                  return std::move(load_weather_model(checkpoint, device).model);
                }}};
   d.commands = {predict_weather_command(), eval_weather_command(), weather_demo_command()};
+  d.bias_audit = weather_bias_audit;
   return d;
 }
 

@@ -1,7 +1,6 @@
 #include "governance/carbon/carbon_reports.h"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "core/io/atomic_file.h"
@@ -11,49 +10,15 @@
 #include "governance/carbon/emissions_csv.h"
 #include "governance/carbon/power_plot.h"
 #include "governance/carbon/report_tables.h"
+#include "governance/report/report_format.h"
 
 namespace tessera::carbon {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string markdown_table(const ReportTable& t) {
-  auto line = [](const std::vector<std::string>& cells) {
-    std::string s = "|";
-    for (const auto& c : cells) s += " " + c + " |";
-    return s + "\n";
-  };
-  std::string out = line(t.header);
-  out += line(std::vector<std::string>(t.header.size(), "---"));
-  for (const auto& row : t.rows) out += line(row);
-  return out;
-}
-
-std::string escaped(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string html_table(const ReportTable& t) {
-  std::string out = "<table><thead><tr>";
-  for (const auto& h : t.header) out += "<th>" + escaped(h) + "</th>";
-  out += "</tr></thead><tbody>";
-  for (const auto& row : t.rows) {
-    out += "<tr>";
-    for (const auto& c : row) out += "<td>" + escaped(c) + "</td>";
-    out += "</tr>";
-  }
-  return out + "</tbody></table>\n";
-}
+using report::html_table;
+using report::markdown_table;
 
 std::string title_of(const std::vector<CarbonRun>& runs) {
   return runs.size() == 1 ? "Energy and carbon: " + runs.front().command + " run " + runs.front().run_id.substr(0, 8)
@@ -84,18 +49,18 @@ std::string carbon_markdown(const std::vector<CarbonRun>& runs) {
 std::string carbon_html(const std::vector<CarbonRun>& runs) {
   std::ostringstream html;
   const CarbonTotals total = total_of(runs);
-  html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escaped(title_of(runs))
+  html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << report::html_escaped(title_of(runs))
        << "</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}"
           "table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid #bbb;padding:3px 8px;text-align:left}"
           "th{background:#f0f0f0}.headline{font-size:20px}</style></head><body>\n";
-  html << "<h1>" << escaped(title_of(runs)) << "</h1>\n<p class=\"headline\"><b>" << escaped(energy_text(total.joules()))
-       << "</b>, <b>" << escaped(mass_text(total.emissions_kg)) << "</b> in " << duration_text(total.duration_s) << ".</p>\n";
-  for (const auto& s : carbon_statements(runs)) html << "<p>" << escaped(s) << "</p>\n";
+  html << "<h1>" << report::html_escaped(title_of(runs)) << "</h1>\n<p class=\"headline\"><b>" << report::html_escaped(energy_text(total.joules()))
+       << "</b>, <b>" << report::html_escaped(mass_text(total.emissions_kg)) << "</b> in " << duration_text(total.duration_s) << ".</p>\n";
+  for (const auto& s : carbon_statements(runs)) html << "<p>" << report::html_escaped(s) << "</p>\n";
   html << "<h2>Runs</h2>\n" << html_table(runs_table(runs));
   html << "<h2>Phases</h2>\n" << html_table(phases_table(runs));
   html << "<h2>Power over time</h2>\n<p>" << kPlotNote << "</p>\n";
   for (const auto& r : runs)
-    html << "<h3>" << escaped(r.command + " run " + r.run_id.substr(0, 8) + ", " + r.started_at) << "</h3>\n"
+    html << "<h3>" << report::html_escaped(r.command + " run " + r.run_id.substr(0, 8) + ", " + r.started_at) << "</h3>\n"
          << power_plot_svg(r) << "\n";
   html << "<h2>How each energy was obtained</h2>\n" << html_table(methods_table(runs));
   html << "<p>rapl and nvml_energy_counter are hardware energy counters; nvml_power_sampling integrates GPU power "

@@ -5,13 +5,11 @@
 #include <vector>
 
 #include "governance/carbon/carbon_run.h"
+#include "governance/report/report_format.h"
 
 namespace tessera::carbon {
 
-struct ReportTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
+using ReportTable = report::Table;
 
 // One row per run and, for several runs, a total row.
 ReportTable runs_table(const std::vector<CarbonRun>& runs);

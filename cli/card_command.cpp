@@ -1,0 +1,50 @@
+// `tessera card`: a model card written from the checkpoint and its run directory's files
+// (governance/bias/model_card.h); printed, or written atomically to --output.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "core/io/checkpoint.h"
+#include "core/io/atomic_file.h"
+#include "core/io/output_path.h"
+#include "domains/plugin/domain_registry.h"
+#include "governance/bias/model_card.h"
+
+namespace tessera::cli {
+namespace {
+
+struct CardFlags {
+  std::string checkpoint, run_dir, output;
+};
+
+int write_card(const CardFlags& f) {
+  if (!f.output.empty()) io::check_output_path(f.output, "--output", {f.checkpoint});
+  bias::CardInputs in;
+  in.checkpoint = f.checkpoint;
+  in.run_dir = f.run_dir;
+  std::string domain;
+  if (domains::find_model(io::read_checkpoint_meta(f.checkpoint).architecture, &domain)) in.domain = domain;
+  const std::string card = bias::model_card_markdown(in);
+  if (f.output.empty()) {
+    std::cout << card;
+    return 0;
+  }
+  io::write_text_atomically(f.output, card);
+  print_result({{"card", f.output}});
+  return 0;
+}
+
+}  // namespace
+
+void add_card_command(CLI::App& app, Action& action) {
+  CLI::App* card = app.add_subcommand("card", "Write a model card from the checkpoint, its metrics, eval, bias audit "
+                                              "and carbon report (Markdown)");
+  auto f = std::make_shared<CardFlags>();
+  card->add_option("--checkpoint", f->checkpoint, "Checkpoint file (.h5)")->required();
+  card->add_option("--run-dir", f->run_dir,
+                   "Run directory with metrics.jsonl, eval*.json, audit.json, carbon.json (default: the checkpoint's)");
+  card->add_option("--output", f->output, "Markdown file to write (default: print it)")->check(domains::output_file());
+  on_parsed(card, action, f, write_card);
+}
+
+}  // namespace tessera::cli
