@@ -11,6 +11,7 @@
 
 #include "core/cuda/runtime.h"
 #include "core/io/atomic_file.h"
+#include "core/io/hdf5_handle.h"
 #include "core/util/error.h"
 
 namespace tessera::io {
@@ -18,31 +19,6 @@ namespace {
 
 constexpr const char* kFormat = "tessera-checkpoint";
 constexpr int64_t kFormatVersion = 1;
-
-// Owns one HDF5 identifier.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void silence_hdf5() {
-  static const bool done = [] {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    return true;
-  }();
-  (void)done;
-}
 
 void check(herr_t status, const std::string& path, const std::string& what) {
   if (status < 0) throw CheckpointError(path, what);
@@ -76,12 +52,12 @@ uint32_t crc_of(const void* data, size_t bytes) {
 // strings live in HDF5's global heap, which has no checksum, and HDF5 1.10 trusts a corrupted
 // length there and copies past its buffer.
 void write_string_attr(hid_t obj, const char* name, const std::string& value, const std::string& path) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), std::max<size_t>(1, value.size()));
   H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   std::string padded = value;
   padded.resize(std::max<size_t>(1, value.size()), '\0');
   check(attr.ok() ? H5Awrite(attr.get(), type.get(), padded.data()) : -1, path, std::string("cannot write attribute ") + name);
@@ -89,8 +65,8 @@ void write_string_attr(hid_t obj, const char* name, const std::string& value, co
 
 template <class T>
 void write_scalar_attr(hid_t obj, const char* name, hid_t type, T value, const std::string& path) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(H5Acreate2(obj, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(obj, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   check(attr.ok() ? H5Awrite(attr.get(), type, &value) : -1, path, std::string("cannot write attribute ") + name);
 }
 
@@ -98,12 +74,12 @@ bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 
 std::string read_string_attr(hid_t obj, const char* name, const std::string& path) {
   if (!has_attr(obj, name)) throw CheckpointError(path, std::string("missing attribute '") + name + "'");
-  Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  Handle stored(attr.ok() ? H5Aget_type(attr.get()) : -1, H5Tclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle stored(attr.ok() ? H5Aget_type(attr.get()) : -1, H5Tclose);
   if (!stored.ok() || H5Tget_class(stored.get()) != H5T_STRING)
     throw CheckpointError(path, std::string("attribute '") + name + "' is not a string");
   // Read in the character set the file declares: HDF5 will not convert UTF-8 to ASCII.
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_cset(type.get(), H5Tget_cset(stored.get()));
   const std::string what = std::string("cannot read attribute ") + name + " (corrupted file)";
   if (H5Tis_variable_str(stored.get()) > 0) {  // files written by h5py
@@ -127,7 +103,7 @@ std::string read_string_attr(hid_t obj, const char* name, const std::string& pat
 template <class T>
 T read_scalar_attr(hid_t obj, const char* name, hid_t type, const std::string& path) {
   if (!has_attr(obj, name)) throw CheckpointError(path, std::string("missing attribute '") + name + "'");
-  Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   T value{};
   check(attr.ok() ? H5Aread(attr.get(), type, &value) : -1, path, std::string("cannot read attribute ") + name);
   return value;
@@ -191,9 +167,9 @@ struct Listing {
 
 herr_t visit_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
   auto* listing = static_cast<Listing*>(data);
-  Handle obj(H5Oopen(group, name, H5P_DEFAULT), H5Oclose);
+  Hdf5Handle obj(H5Oopen(group, name, H5P_DEFAULT), H5Oclose);
   if (!obj.ok() || H5Iget_type(obj.get()) != H5I_DATASET) return 0;
-  Handle space(H5Dget_space(obj.get()), H5Sclose);
+  Hdf5Handle space(H5Dget_space(obj.get()), H5Sclose);
   const int nd = H5Sget_simple_extent_ndims(space.get());
   if (nd < 0) return -1;
   std::vector<hsize_t> dims(nd);
@@ -221,14 +197,14 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
   silence_hdf5();
   write_atomically(path, [&](const std::string& tmp) {
     // HDF5 1.8+ object headers carry checksums, so corrupted metadata is detected, not trusted.
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
     // The file is built in memory (grown 1 MiB at a time; the driver writes whole increments)
     // and written out at the flush below: a full disk fails that write, not a metadata update
     // HDF5's exit handler would retry and crash on.
     H5Pset_fapl_core(fapl.get(), size_t{1} << 20, /*backing_store=*/1);
     errno = 0;
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
+    Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     if (!file.ok()) throw CheckpointError(path, "cannot create file" + system_reason());
     write_string_attr(file.get(), "format", kFormat, path);
     write_scalar_attr<int64_t>(file.get(), "format_version", H5T_NATIVE_INT64, kFormatVersion, path);
@@ -237,14 +213,14 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
     write_scalar_attr<int64_t>(file.get(), "step", H5T_NATIVE_INT64, meta.step, path);
     write_string_attr(file.get(), "rng_state", rng_to_json(meta.rng).dump(), path);
     write_string_attr(file.get(), "attributes", nlohmann::json(meta.attributes).dump(), path);
-    Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+    Hdf5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     H5Pset_create_intermediate_group(lcpl.get(), 1);
     for (const auto& [name, t] : tensors) {
       // Checkpoints hold host tensors whatever device the run used.
       Tensor c = !t.device().is_cpu() ? t.to(Device::cpu()) : t.is_contiguous() ? t : t.contiguous_copy();
       std::vector<hsize_t> dims(c.shape().begin(), c.shape().end());
-      Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-      Handle ds(H5Dcreate2(file.get(), name.c_str(), h5_type(c.dtype()), space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+      Hdf5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+      Hdf5Handle ds(H5Dcreate2(file.get(), name.c_str(), h5_type(c.dtype()), space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
                 H5Dclose);
       if (!ds.ok()) throw CheckpointError(path, "cannot create dataset '" + name + "'");
       check(H5Dwrite(ds.get(), h5_type(c.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, c.raw_data()), path,
@@ -258,18 +234,18 @@ void save_checkpoint(const std::string& path, const nn::NamedTensors& tensors, c
 }
 
 CheckpointMeta read_checkpoint_meta(const std::string& path) {
-  Handle file(open_checkpoint(path), H5Fclose);
+  Hdf5Handle file(open_checkpoint(path), H5Fclose);
   return read_meta(file.get(), path);
 }
 
 std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path) {
-  Handle file(open_checkpoint(path), H5Fclose);
+  Hdf5Handle file(open_checkpoint(path), H5Fclose);
   read_meta(file.get(), path);
   return list_tensors(file.get(), path);
 }
 
 CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors, const std::string& skip_prefix) {
-  Handle file(open_checkpoint(path), H5Fclose);
+  Hdf5Handle file(open_checkpoint(path), H5Fclose);
   CheckpointMeta meta = read_meta(file.get(), path);
   std::map<std::string, StoredTensor> stored;
   for (auto& t : list_tensors(file.get(), path))
@@ -301,7 +277,7 @@ CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& 
   std::vector<Tensor> loaded;
   for (const auto& [name, t] : tensors) {
     Tensor buf = Tensor::empty(t.shape(), t.dtype());
-    Handle ds(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+    Hdf5Handle ds(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
     if (!ds.ok() || H5Dread(ds.get(), h5_type(t.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.raw_data()) < 0)
       throw CheckpointError(path, "cannot read tensor '" + name + "' (truncated or corrupted file)");
     const auto expected = read_scalar_attr<uint32_t>(ds.get(), "crc32", H5T_NATIVE_UINT32, path);

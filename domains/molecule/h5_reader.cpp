@@ -8,51 +8,35 @@
 #include <functional>
 #include <limits>
 
+#include "core/io/hdf5_handle.h"
 #include "core/util/error.h"
 #include "domains/molecule/molecule_reader.h"
 
 namespace tessera::molecule {
 namespace {
 
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
 // The length of the 1-D dataset `name`; DataError when it is absent or not 1-D.
 hsize_t length_of(hid_t dataset, const std::string& path, const std::string& name) {
-  Handle space(H5Dget_space(dataset), H5Sclose);
+  io::Hdf5Handle space(H5Dget_space(dataset), H5Sclose);
   hsize_t n = 0;
   if (!space.ok() || H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &n, nullptr) < 0)
     throw DataError(path, "dataset '" + name + "' is not one-dimensional");
   return n;
 }
 
-Handle open_dataset(hid_t file, const std::string& path, const std::string& name, const std::string& role) {
+io::Hdf5Handle open_dataset(hid_t file, const std::string& path, const std::string& name, const std::string& role) {
   if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw DataError(path, "has no " + role + " dataset '" + name + "'");
-  Handle d(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  io::Hdf5Handle d(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!d.ok()) throw DataError(path, "cannot open dataset '" + name + "'");
   return d;
 }
 
 std::vector<std::string> read_strings(hid_t file, const std::string& path, const std::string& name, const std::string& role) {
-  Handle d = open_dataset(file, path, name, role);
+  io::Hdf5Handle d = open_dataset(file, path, name, role);
   const hsize_t n = length_of(d.get(), path, name);
-  Handle stored(H5Dget_type(d.get()), H5Tclose);
+  io::Hdf5Handle stored(H5Dget_type(d.get()), H5Tclose);
   if (!stored.ok() || H5Tget_class(stored.get()) != H5T_STRING) throw DataError(path, "dataset '" + name + "' is not strings");
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  io::Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_cset(type.get(), H5Tget_cset(stored.get()));
   std::vector<std::string> out;
   const std::string unreadable = "cannot read dataset '" + name + "'";
@@ -77,9 +61,9 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path, const
 }
 
 std::vector<double> read_numbers(hid_t file, const std::string& path, const std::string& name) {
-  Handle d = open_dataset(file, path, name, "target");
+  io::Hdf5Handle d = open_dataset(file, path, name, "target");
   const hsize_t n = length_of(d.get(), path, name);
-  Handle stored(H5Dget_type(d.get()), H5Tclose);
+  io::Hdf5Handle stored(H5Dget_type(d.get()), H5Tclose);
   const H5T_class_t kind = stored.ok() ? H5Tget_class(stored.get()) : H5T_NO_CLASS;
   if (kind != H5T_FLOAT && kind != H5T_INTEGER) throw DataError(path, "target dataset '" + name + "' is not numeric");
   std::vector<double> out(n);
@@ -91,9 +75,9 @@ std::vector<double> read_numbers(hid_t file, const std::string& path, const std:
 class H5Reader : public MoleculeReader {
  public:
   H5Reader(const std::string& path, const TableLayout& layout, bool require_targets) {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    io::silence_hdf5();
     if (H5Fis_hdf5(path.c_str()) <= 0) throw DataError(path, "is not an HDF5 file");
-    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    io::Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) throw InputError(path, "cannot open file");
     smiles_ = read_strings(file.get(), path, layout.smiles_column, "SMILES");
     const size_t n = smiles_.size();

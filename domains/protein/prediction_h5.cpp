@@ -2,44 +2,26 @@
 
 #include <hdf5.h>
 
+#include "core/io/hdf5_handle.h"
 #include "core/util/error.h"
 #include "domains/protein/distogram_bins.h"
 
 namespace tessera::protein {
 namespace {
 
-// Closes an HDF5 identifier when it goes out of scope.
-class H5Id {
- public:
-  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~H5Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void quiet_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
 std::vector<std::string> read_strings(hid_t file, const char* name, const std::string& path) {
   if (H5Lexists(file, name, H5P_DEFAULT) <= 0) throw InputError(path, std::string("has no '") + name + "' dataset");
-  H5Id ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
-  H5Id type(ds.ok() ? H5Dget_type(ds.get()) : -1, H5Tclose);
+  io::Hdf5Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
+  io::Hdf5Handle type(ds.ok() ? H5Dget_type(ds.get()) : -1, H5Tclose);
   if (!type.ok() || H5Tget_class(type.get()) != H5T_STRING)
     throw InputError(path, std::string("dataset '") + name + "' does not hold strings");
-  H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  io::Hdf5Handle space(H5Dget_space(ds.get()), H5Sclose);
   if (H5Sget_simple_extent_ndims(space.get()) != 1)
     throw InputError(path, std::string("dataset '") + name + "' must be one-dimensional");
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.get(), &n, nullptr);
   std::vector<std::string> out(n);
-  H5Id memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  io::Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
   const std::string unreadable = std::string("cannot read dataset '") + name + "' (truncated or corrupt file)";
   if (H5Tis_variable_str(type.get()) > 0) {  // as h5py writes str
@@ -68,8 +50,8 @@ std::vector<std::string> read_strings(hid_t file, const char* name, const std::s
 
 void write_floats(hid_t file, const char* name, const std::vector<hsize_t>& dims, const float* data,
                   const std::string& path) {
-  H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  H5Id ds(H5Dcreate2(file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  io::Hdf5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  io::Hdf5Handle ds(H5Dcreate2(file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
   if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     throw InputError(path, std::string("cannot write dataset ") + name);
 }
@@ -77,9 +59,9 @@ void write_floats(hid_t file, const char* name, const std::vector<hsize_t>& dims
 }  // namespace
 
 std::vector<NamedSequence> read_sequence_h5(const std::string& path) {
-  quiet_hdf5();
+  io::silence_hdf5();
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, "not an HDF5 file (truncated, corrupt or another format)");
-  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  io::Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw InputError(path, "cannot open the HDF5 file (truncated or corrupt)");
   const std::vector<std::string> sequences = read_strings(file.get(), "sequences", path);
   const std::vector<std::string> ids = read_strings(file.get(), "ids", path);
@@ -92,15 +74,15 @@ std::vector<NamedSequence> read_sequence_h5(const std::string& path) {
 }
 
 void write_prediction_h5(const std::string& path, const ChainPrediction& p) {
-  quiet_hdf5();
-  H5Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  io::silence_hdf5();
+  io::Hdf5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw InputError(path, "cannot create the HDF5 file");
   const auto L = static_cast<hsize_t>(p.length);
   {
-    H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+    io::Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type.get(), std::max<size_t>(1, p.sequence.size()));
-    H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Id ds(H5Dcreate2(file.get(), "sequence", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    io::Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    io::Hdf5Handle ds(H5Dcreate2(file.get(), "sequence", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
     std::string padded = p.sequence;
     padded.resize(std::max<size_t>(1, p.sequence.size()), '\0');
     if (!ds.ok() || H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) < 0)
