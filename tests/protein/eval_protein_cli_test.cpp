@@ -209,7 +209,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "--predictions {dir}/model.pdb --references {dir}/ref.pdb --json {dir}/absent/out.json",
                  "does not exist"},
         BadInput{"json_empty", "--predictions {dir}/model.pdb --references {dir}/ref.pdb --json ''", "--json: is empty"},
-        BadInput{"no_references_flag", "--predictions {dir}/model.pdb", "--references is required"}),
+        BadInput{"no_references_flag", "--predictions {dir}/model.pdb", "--references: is required"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
 
 }  // namespace
