@@ -48,7 +48,7 @@ domains::BiasAuditData molecule_bias_audit(const domains::ModelRun& run, config:
   const LoadedMoleculeModel m = load_molecule_model(run.checkpoint, run.device);
   const std::string input = section.text("input", m.data.path);
   const std::string target = section.text("target", m.data.layout.targets.front());
-  std::vector<double> edges = section.numbers("weight_bins", {250, 400, 550}, 0.0);
+  std::vector<double> edges = section.numbers("weight_bins", {250, 400, 550}, 0.0, 1e6);
   const int64_t clusters = section.integer("scaffold_clusters", 5, 1);
   const double threshold = section.number("threshold", 0.5, 0.0, 1.0);
   if (edges.empty()) section.fail("weight_bins", "names no bin edge");

@@ -85,7 +85,7 @@ std::string secondary_structure_class(const SecondaryStructure& s) {
 domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::Section section) {
   const std::string input = section.required_text("input");
   const std::string split = section.choice("split", "test", {"train", "validation", "test", "all"});
-  std::vector<double> edges = section.numbers("length_bins", {100, 200, 300}, 0.0);
+  std::vector<double> edges = section.numbers("length_bins", {100, 200, 300}, 0.0, 1e6);
   if (edges.empty()) section.fail("length_bins", "names no bin edge");
   section.finish();
   std::sort(edges.begin(), edges.end());

@@ -90,6 +90,8 @@ TEST_F(MoleculeAuditCli, BadConfigsAreOneLineWithoutOutput) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/t/audit.json"));
   std::ofstream(dir_ + "/target.yaml") << "data:\n  input: " << dir_ << "/chem.csv\n  target: logS\n";
   EXPECT_TRUE(one_line_error(run_tessera(audit(dir_ + "/target.yaml", dir_ + "/g")), 2, "logS"));
+  std::ofstream(dir_ + "/bins.yaml") << "data:\n  input: " << dir_ << "/chem.csv\n  weight_bins: [.nan]\n";
+  EXPECT_TRUE(one_line_error(run_tessera(audit(dir_ + "/bins.yaml", dir_ + "/b")), 2, "weight_bins"));
   std::ofstream(dir_ + "/missing.yaml") << "data:\n  input: " << dir_ << "/none.csv\n";
   EXPECT_TRUE(one_line_error(run_tessera(audit(dir_ + "/missing.yaml", dir_ + "/m")), 2, "none.csv"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/m/audit.json"));

@@ -96,6 +96,7 @@ TEST_F(ProteinAuditCli, BadConfigsAreOneLineWithoutOutput) {
   EXPECT_TRUE(one_line_error(audit(config("split", "  split: holdout\n"), "s"), 2, "holdout"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/s/audit.json"));
   EXPECT_TRUE(one_line_error(audit(config("typo", "  length_bin: [50]\n"), "t"), 2, "length_bin"));
+  EXPECT_TRUE(one_line_error(audit(config("inf", "  length_bins: [.inf]\n"), "i"), 2, "length_bins"));
   std::ofstream(dir_ + "/noinput.yaml") << "data:\n  split: test\n";
   EXPECT_TRUE(one_line_error(audit(dir_ + "/noinput.yaml", "n"), 2, "input"));
   std::ofstream(dir_ + "/empty.yaml") << "data:\n  input: " << dir_ << "/nothing-here\n";
