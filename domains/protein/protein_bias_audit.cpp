@@ -51,19 +51,31 @@ std::string length_bin(size_t length, const std::vector<double>& edges) {
 
 SecondaryStructure ca_secondary_structure(const ProteinChain& chain) {
   const size_t L = chain.size();
-  std::vector<char> state(L, '-');
   auto ca = [&](size_t i) -> const Point& { return chain.atoms[i][kCA]; };
+  auto window = [&](size_t i) {
+    return chain.has(i, kCA) && chain.has(i + 1, kCA) && chain.has(i + 2, kCA) && chain.has(i + 3, kCA);
+  };
+  std::vector<char> helical_window(L, 0), state(L, '-');
   for (size_t i = 0; i + 3 < L; ++i) {
-    if (!chain.has(i, kCA) || !chain.has(i + 1, kCA) || !chain.has(i + 2, kCA) || !chain.has(i + 3, kCA)) continue;
+    if (!window(i)) continue;
     const double t = torsion(ca(i), ca(i + 1), ca(i + 2), ca(i + 3)), d3 = distance(ca(i), ca(i + 3));
-    if (d3 >= 4.2 && d3 <= 5.6 && t >= 20 && t <= 80) std::fill(state.begin() + i, state.begin() + i + 4, 'H');
+    helical_window[i] = d3 >= 4.2 && d3 <= 5.6 && t >= 20 && t <= 80;
   }
+  // A lone helical window is a turn; two overlapping ones (five residues) a helix.
+  for (size_t i = 0; i + 3 < L; ++i)
+    if (helical_window[i] && ((i + 1 < L && helical_window[i + 1]) || (i > 0 && helical_window[i - 1])))
+      std::fill(state.begin() + static_cast<std::ptrdiff_t>(i), state.begin() + static_cast<std::ptrdiff_t>(i + 4), 'H');
+  // Extended coil is common; a strand also has a C-alpha of another part of the chain beside it.
+  std::vector<char> paired(L, 0);
+  for (size_t i = 0; i < L; ++i)
+    for (size_t j = i + 3; j < L; ++j)
+      if (chain.has(i, kCA) && chain.has(j, kCA) && distance(ca(i), ca(j)) <= 5.5) paired[i] = paired[j] = 1;
   for (size_t i = 0; i + 3 < L; ++i) {
-    if (!chain.has(i, kCA) || !chain.has(i + 1, kCA) || !chain.has(i + 2, kCA) || !chain.has(i + 3, kCA)) continue;
+    if (!window(i)) continue;
     const double t = torsion(ca(i), ca(i + 1), ca(i + 2), ca(i + 3));
     if (distance(ca(i), ca(i + 2)) > 6.2 && distance(ca(i + 1), ca(i + 3)) > 6.2 && std::fabs(t) >= 120)
       for (size_t r : {i + 1, i + 2})
-        if (state[r] != 'H') state[r] = 'E';
+        if (state[r] != 'H' && paired[r]) state[r] = 'E';
   }
   size_t with_ca = 0, helix = 0, strand = 0;
   for (size_t i = 0; i < L; ++i) {
@@ -125,7 +137,8 @@ domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::
       "perfect 1: mae is the mean lDDT shortfall 1 - lDDT-CA, bias = -mae (mean lDDT-CA = 1 + bias), rmse the root "
       "mean square shortfall. Lower mae and rmse are better.",
       "length is the number of residues; secondary_structure is the reference's class from C-alpha geometry (helix: "
-      "CA(i)-CA(i+3) 4.2-5.6 A with virtual torsion 20-80 deg; strand: CA(i)-CA(i+2) > 6.2 A with |torsion| >= 120 deg; "
+      "two overlapping windows CA(i..i+3) with CA(i)-CA(i+3) 4.2-5.6 A and virtual torsion 20-80 deg; strand: "
+      "CA(i)-CA(i+2) > 6.2 A with |torsion| >= 120 deg beside a C-alpha of another part of the chain within 5.5 A; "
       "mostly helix when helix >= 0.5 of residues, mostly strand when strand >= 0.3 and above helix, else mixed).",
       "Each chain is one unit of the intervals; source_file groups hold the chains of one file."};
   return out;

@@ -17,11 +17,12 @@ namespace tessera::protein {
 domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::Section data);
 
 // Helix and strand fractions of a chain's residues with a C-alpha, from C-alpha geometry alone.
-// Helix: four consecutive C-alphas i..i+3 with |CA(i)-CA(i+3)| in 4.2-5.6 A and the virtual
-// torsion CA(i..i+3) in 20-80 degrees (about 50 in an alpha helix) make all four helix. Strand:
-// where |CA(i)-CA(i+2)| and |CA(i+1)-CA(i+3)| both exceed 6.2 A and the virtual torsion is
-// extended (|torsion| >= 120 degrees, about -170 in a beta strand), residues i+1 and i+2 are
-// strand unless already helix.
+// A window of four C-alphas i..i+3 is helical when |CA(i)-CA(i+3)| is 4.2-5.6 A and the virtual
+// torsion CA(i..i+3) is 20-80 degrees (about 50 in an alpha helix); two overlapping helical
+// windows make their residues helix (a lone one is a turn). Where |CA(i)-CA(i+2)| and
+// |CA(i+1)-CA(i+3)| both exceed 6.2 A and the torsion is extended (|torsion| >= 120 degrees, about
+// -170 in a strand), residues i+1 and i+2 are strand, unless helix, when a C-alpha at least three
+// residues away lies within 5.5 A (the neighbouring strand of a sheet; extended coil has none).
 struct SecondaryStructure {
   double helix = 0, strand = 0;
 };

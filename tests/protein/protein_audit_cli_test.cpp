@@ -116,20 +116,26 @@ ProteinChain ca_chain(const std::vector<Point>& ca) {
   return c;
 }
 
-TEST(ProteinAuditSecondaryStructure, IdealHelixAndStrandFromCAlphaGeometry) {
-  std::vector<Point> helix, strand;
+TEST(ProteinAuditSecondaryStructure, IdealHelixAndSheetFromCAlphaGeometry) {
+  std::vector<Point> helix, strand, hairpin;
   for (int i = 0; i < 20; ++i) {
     const double angle = i * 100.0 * M_PI / 180.0;  // alpha helix: 100 degrees, 1.5 A rise, radius 2.3 A
     helix.push_back({2.3 * std::cos(angle), 2.3 * std::sin(angle), 1.5 * i});
-    strand.push_back({3.3 * i, i % 2 ? 0.9 : -0.9, 0.0});  // extended zigzag, 3.4 A between C-alphas
+    strand.push_back({3.3 * i, i % 2 ? 0.9 : -0.9, 0.0});  // extended zigzag, 3.5 A between C-alphas
   }
-  const SecondaryStructure h = ca_secondary_structure(ca_chain(helix)), s = ca_secondary_structure(ca_chain(strand));
+  // Two antiparallel strands 4.8 A apart: a sheet, each C-alpha beside one of the other strand.
+  for (int i = 0; i < 10; ++i) hairpin.push_back(strand[static_cast<size_t>(i)]);
+  for (int i = 9; i >= 0; --i) hairpin.push_back({3.3 * i, 4.8 + (i % 2 ? 0.9 : -0.9), 0.0});
+  const SecondaryStructure h = ca_secondary_structure(ca_chain(helix)), lone = ca_secondary_structure(ca_chain(strand)),
+                           sheet = ca_secondary_structure(ca_chain(hairpin));
   EXPECT_DOUBLE_EQ(h.helix, 1.0);
   EXPECT_DOUBLE_EQ(h.strand, 0.0);
-  EXPECT_DOUBLE_EQ(s.helix, 0.0);
-  EXPECT_DOUBLE_EQ(s.strand, 18.0 / 20.0);  // the two ends have no extended neighbour on both sides
+  EXPECT_DOUBLE_EQ(lone.strand, 0.0);  // extended but alone: coil
+  EXPECT_DOUBLE_EQ(sheet.helix, 0.0);
+  EXPECT_GE(sheet.strand, 0.7);        // all but the ends and the turn
   EXPECT_EQ(secondary_structure_class(h), "mostly helix");
-  EXPECT_EQ(secondary_structure_class(s), "mostly strand");
+  EXPECT_EQ(secondary_structure_class(sheet), "mostly strand");
+  EXPECT_EQ(secondary_structure_class(lone), "mixed");
   EXPECT_EQ(secondary_structure_class({0.3, 0.2}), "mixed");
 }
 
