@@ -95,7 +95,8 @@ std::string secondary_structure_class(const SecondaryStructure& s) {
 }
 
 domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::Section section) {
-  const std::string input = section.required_text("input");
+  const std::vector<std::string> inputs = section.texts("input", {});
+  if (inputs.empty()) section.fail("input", "names no structure file or folder");
   const std::string split = section.choice("split", "test", {"train", "validation", "test", "all"});
   std::vector<double> edges = section.numbers("length_bins", {100, 200, 300}, 0.0, 1e6);
   if (edges.empty()) section.fail("length_bins", "names no bin edge");
@@ -106,7 +107,12 @@ domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::
   if (split != "all" && m.split.contains(split))
     for (const auto& name : m.split.at(split)) wanted.insert(name.get<std::string>());
 
-  const StructureSet set = read_structures(input);
+  StructureSet set;
+  for (const std::string& input : inputs) {
+    StructureSet more = read_structures(input);
+    set.chains.insert(set.chains.end(), more.chains.begin(), more.chains.end());
+    set.skipped.insert(set.skipped.end(), more.skipped.begin(), more.skipped.end());
+  }
   std::vector<std::pair<std::string, std::string>> skipped = set.skipped;
   domains::BiasAuditData out;
   out.title = "Structure predictions by chain length, secondary structure and file: " + run.checkpoint;
@@ -128,9 +134,9 @@ domains::BiasAuditData protein_bias_audit(const domains::ModelRun& run, config::
   }
   report_skipped(skipped);
   if (out.outcomes.units() == 0)
-    throw DataError(input, split == "all" ? "no chain could be audited" : "holds no chain of the checkpoint's " + split + " split");
+    throw DataError(inputs.front(), split == "all" ? "no chain could be audited" : "holds no chain of the checkpoint's " + split + " split");
   const double chains = static_cast<double>(out.outcomes.units());
-  out.source = {{"input", input}, {"split", split}, {"chains", out.outcomes.units()}, {"skipped", skipped.size()},
+  out.source = {{"input", inputs}, {"split", split}, {"chains", out.outcomes.units()}, {"skipped", skipped.size()},
                 {"length_bins", edges}, {"mean_lddt_ca", lddt_sum / chains}};
   out.notes = {
       "Each chain's score is its lDDT-C-alpha (0-1) against its reference, carried as prediction lDDT-CA against a "

@@ -92,6 +92,18 @@ TEST_F(ProteinAuditCli, EveryChainCountsOncePerAttribute) {
   EXPECT_LT(json::parse(test_support::slurp(dir_ + "/test/audit.json"))["source"]["chains"].get<int64_t>(), chains);
 }
 
+TEST_F(ProteinAuditCli, InputMayBeAListOfFiles) {
+  const std::string path = dir_ + "/list.yaml";
+  std::ofstream(path) << "data:\n  split: all\n  input: [" << dir_ << "/structures/1D4V2.pdb.gz, " << dir_
+                      << "/structures/3IJ24.pdb.gz]\naudit:\n  bootstrap: 10\n";
+  const auto r = audit(path, "list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> files;
+  for (const auto& g : json::parse(test_support::slurp(dir_ + "/list/audit.json"))["groups"])
+    if (g["attribute"] == "source_file") files.insert(g["group"].get<std::string>());
+  EXPECT_EQ(files, (std::set<std::string>{"1D4V2", "3IJ24"}));
+}
+
 TEST_F(ProteinAuditCli, BadConfigsAreOneLineWithoutOutput) {
   EXPECT_TRUE(one_line_error(audit(config("split", "  split: holdout\n"), "s"), 2, "holdout"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/s/audit.json"));
