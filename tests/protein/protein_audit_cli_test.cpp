@@ -98,8 +98,9 @@ TEST_F(ProteinAuditCli, InputMayBeAListOfFiles) {
                       << "/structures/3IJ24.pdb.gz]\naudit:\n  bootstrap: 10\n";
   const auto r = audit(path, "list");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json a = json::parse(test_support::slurp(dir_ + "/list/audit.json"));
   std::set<std::string> files;
-  for (const auto& g : json::parse(test_support::slurp(dir_ + "/list/audit.json"))["groups"])
+  for (const auto& g : a["groups"])
     if (g["attribute"] == "source_file") files.insert(g["group"].get<std::string>());
   EXPECT_EQ(files, (std::set<std::string>{"1D4V2", "3IJ24"}));
 }
