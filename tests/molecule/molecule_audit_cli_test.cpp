@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "domains/molecule/chemistry.h"
 #include "domains/molecule/molecule_bias_audit.h"
@@ -82,6 +83,26 @@ TEST_F(MoleculeAuditCli, EveryTestMoleculeCountsOncePerAttribute) {
   int named = 0;
   for (const std::string& g : groups["scaffold"]) named += g != "other" && g != "(acyclic)";
   EXPECT_LE(named, 1);
+}
+
+TEST_F(MoleculeAuditCli, ClassificationModelsAreAuditedOnDecisions) {
+  std::string csv = "name,smiles,y\n";
+  std::istringstream rows(chemistry_csv());
+  std::string row;
+  std::getline(rows, row);
+  for (int i = 0; std::getline(rows, row); ++i) csv += row.substr(0, row.rfind(',')) + "," + std::to_string(i % 2) + "\n";
+  std::ofstream(dir_ + "/classes.csv") << csv;
+  const auto t = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/molecule-tiny.yaml --no-carbon --run-dir " +
+                             dir_ + "/classes-run --set data.path=" + dir_ + "/classes.csv --set data.task=classification");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  std::ofstream(dir_ + "/classes.yaml") << "data:\n  input: " << dir_ << "/classes.csv\n  threshold: 0.4\naudit:\n  bootstrap: 20\n";
+  const auto r = run_tessera("audit bias --no-carbon --checkpoint " + dir_ + "/classes-run/checkpoints/last.h5 --config " + dir_ +
+                             "/classes.yaml --output-dir " + dir_ + "/classes-audit");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json a = json::parse(test_support::slurp(dir_ + "/classes-audit/audit.json"));
+  EXPECT_EQ(a["kind"], "classification");
+  EXPECT_EQ(a["source"]["threshold"], 0.4);
+  for (const auto& g : a["groups"]) EXPECT_TRUE(g["metrics"].contains("selection_rate")) << g["group"];
 }
 
 TEST_F(MoleculeAuditCli, BadConfigsAreOneLineWithoutOutput) {
