@@ -1,6 +1,7 @@
 #include "domains/molecule/chemistry.h"
 
 #include <GraphMol/ChemTransforms/ChemTransforms.h>
+#include <GraphMol/Descriptors/MolDescriptors.h>
 #include <GraphMol/Descriptors/Property.h>
 #include <GraphMol/Fingerprints/MorganFingerprints.h>
 #include <GraphMol/GraphMol.h>
@@ -107,6 +108,22 @@ std::string Molecule::scaffold() const {
   } catch (const std::exception&) {
     return "";
   }
+}
+
+double Molecule::molecular_weight() const { return RDKit::Descriptors::calcAMW(*mol_); }
+
+bool Molecule::has_halogen() const {
+  for (const RDKit::Atom* a : mol_->atoms()) {
+    const unsigned z = a->getAtomicNum();
+    if (z == 9 || z == 17 || z == 35 || z == 53) return true;
+  }
+  return false;
+}
+
+bool Molecule::has_charged_atom() const {
+  for (const RDKit::Atom* a : mol_->atoms())
+    if (a->getFormalCharge() != 0) return true;
+  return false;
 }
 
 std::vector<std::string> descriptor_names() { return properties().getPropertyNames(); }

@@ -1,7 +1,7 @@
 #pragma once
 // The molecule domain's one contact with RDKit: parse a SMILES string, and from the parsed
-// molecule the graph the modality consumes, RDKit's 2D descriptors, a Morgan fingerprint and the
-// Bemis-Murcko scaffold. RDKit's own log lines are silenced; its failures become messages.
+// molecule the graph the modality consumes, RDKit's 2D descriptors, a Morgan fingerprint, the
+// Bemis-Murcko scaffold and the facts the bias audit groups by. RDKit's own log lines are silenced; its failures become messages.
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +28,9 @@ class Molecule {
   std::vector<double> descriptors() const;  // in descriptor_names() order
   std::vector<float> morgan_bits(unsigned radius, unsigned bits) const;
   std::string scaffold() const;  // canonical SMILES of the Bemis-Murcko scaffold; empty for acyclic
+  double molecular_weight() const;  // average molecular weight in daltons, hydrogens included (RDKit's MolWt)
+  bool has_halogen() const;         // any F, Cl, Br or I atom
+  bool has_charged_atom() const;    // any atom with a nonzero formal charge
 
  private:
   std::unique_ptr<RDKit::ROMol> mol_;

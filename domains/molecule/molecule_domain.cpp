@@ -1,5 +1,6 @@
 // The molecule domain: molecules from CSV, SDF or .smi through RDKit, a Graphormer-style graph
 // model on the shared trunk, property predictions scored beside mean and ridge baselines.
+#include "domains/molecule/molecule_bias_audit.h"
 #include "domains/molecule/molecule_commands.h"
 #include "domains/molecule/molecule_model_spec.h"
 #include "domains/molecule/property_task.h"
@@ -14,6 +15,7 @@ domains::Domain molecule_domain() {
                  return std::move(load_molecule_model(checkpoint, device).model);
                }}};
   d.commands = {predict_molecule_command(), eval_molecule_command(), molecule_demo_command()};
+  d.bias_audit = molecule_bias_audit;
   return d;
 }
 

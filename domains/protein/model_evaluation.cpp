@@ -25,14 +25,6 @@ struct PredictorScores {
   std::vector<eval::ContactPrecision> contacts;
 };
 
-// The prediction as a chain numbered like its reference, C-alpha only.
-ProteinChain model_chain(const ProteinChain& reference, const Coordinates& ca) {
-  ProteinChain m = reference;
-  m.source = "(model of " + reference.name + ")";
-  for (size_t i = 0; i < m.size(); ++i) m.atoms[i] = {missing_point(), ca[i], missing_point(), missing_point()};
-  return m;
-}
-
 void add_scores(PredictorScores& to, const ProteinChain& reference, const Coordinates& ca,
                 const std::vector<double>& contact_probability) {
   to.chains.push_back(score_chain(model_chain(reference, ca), reference));
@@ -92,6 +84,13 @@ std::string comparison_table(const nlohmann::ordered_json& model, const nlohmann
 }
 
 }  // namespace
+
+ProteinChain model_chain(const ProteinChain& reference, const Coordinates& ca) {
+  ProteinChain m = reference;
+  m.source = "(model of " + reference.name + ")";
+  for (size_t i = 0; i < m.size(); ++i) m.atoms[i] = {missing_point(), ca[i], missing_point(), missing_point()};
+  return m;
+}
 
 std::shared_ptr<ModelEvalFlags> add_model_eval_flags(CLI::App& command) {
   auto f = std::make_shared<ModelEvalFlags>();

@@ -9,8 +9,14 @@
 #include <string>
 
 #include "domains/plugin/domain.h"
+#include "domains/protein/coordinates_from_distances.h"
+#include "domains/protein/protein_chain.h"
 
 namespace tessera::protein {
+
+// The prediction `ca` (one C-alpha per residue) as a chain numbered like its reference, to score
+// against it.
+ProteinChain model_chain(const ProteinChain& reference, const Coordinates& ca);
 
 struct ModelEvalFlags {
   std::string checkpoint;

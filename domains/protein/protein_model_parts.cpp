@@ -1,5 +1,6 @@
 #include "domains/protein/protein_model_parts.h"
 
+#include "domains/protein/protein_bias_audit.h"
 #include "domains/protein/protein_commands.h"
 #include "domains/protein/protein_model_spec.h"
 #include "domains/protein/structure_task.h"
@@ -12,6 +13,7 @@ void add_structure_model(domains::Domain& domain) {
                              return std::move(load_protein_model(checkpoint, device).model);
                            }});
   domain.commands.push_back(predict_protein_command());
+  domain.bias_audit = protein_bias_audit;
 }
 
 }  // namespace tessera::protein
