@@ -14,7 +14,7 @@ PACKAGES=(
   libyaml-cpp-dev                    # run configs (YAML)
   libnetcdf-dev                      # weather fields (NetCDF-C, CF files)
   libgtest-dev                       # GoogleTest for tests/
-  librdkit-dev rdkit-data            # molecules: RDKit (SMILES, SDF, descriptors); its ChEMBL demo set
+  librdkit-dev libboost-dev rdkit-data  # molecules: RDKit (SMILES, SDF, descriptors; its headers need Boost); its ChEMBL demo set
   gemmi-dev tao-pegtl-dev tm-align  # proteins: gemmi (PDB/mmCIF, header-only; its mmCIF parser needs PEGTL, which gemmi-dev does not pull in); TMscore as the evaluator's oracle
   t-coffee-examples                  # proteins: PDB files for the quick start and demo
   chromium libpng-dev                # browser-labelled tests: render the HTML reports, read the screenshot
