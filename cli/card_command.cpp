@@ -1,5 +1,6 @@
 // `tessera card`: a model card written from the checkpoint and its run directory's files
 // (governance/bias/model_card.h); printed, or written atomically to --output.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -17,8 +18,21 @@ struct CardFlags {
   std::string checkpoint, run_dir, output;
 };
 
+// What the card is written from: the checkpoint and every file of its run directory (metrics,
+// evaluations, audits, carbon reports), none of which --output may replace.
+std::vector<std::string> card_sources(const CardFlags& f) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> sources = {f.checkpoint};
+  const std::string run_dir = !f.run_dir.empty() ? f.run_dir : bias::run_dir_of(f.checkpoint);
+  std::error_code ec;
+  if (run_dir.empty()) return sources;
+  for (fs::recursive_directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec)) sources.push_back(it->path().string());
+  return sources;
+}
+
 int write_card(const CardFlags& f) {
-  if (!f.output.empty()) io::check_output_path(f.output, "--output", {f.checkpoint});
+  if (!f.output.empty()) io::check_output_path(f.output, "--output", card_sources(f));
   bias::CardInputs in;
   in.checkpoint = f.checkpoint;
   in.run_dir = f.run_dir;

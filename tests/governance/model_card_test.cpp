@@ -105,6 +105,12 @@ TEST_F(ModelCard, BadPathsAreOneLineErrors) {
   EXPECT_TRUE(one_line_error(run_tessera("card --checkpoint " + (*dir_ / "none.h5").string()), 2, "none.h5"));
   EXPECT_TRUE(one_line_error(run_tessera("card --checkpoint " + checkpoint() + " --output " + checkpoint()), 2, "is an input file"));
   EXPECT_TRUE(one_line_error(run_tessera("card --checkpoint " + checkpoint() + " --output " + dir_->str()), 2, "directory"));
+  // The run directory's files are the card's sources too: none may be replaced by it.
+  const fs::path metrics = *dir_ / "run" / "metrics.jsonl";
+  const std::string before = slurp(metrics);
+  EXPECT_TRUE(one_line_error(run_tessera("card --checkpoint " + checkpoint() + " --output " + metrics.string()), 2,
+                             "is an input file"));
+  EXPECT_EQ(slurp(metrics), before) << "the card replaced the run's metrics";
   EXPECT_TRUE(one_line_error(run_tessera("card --checkpoint " + checkpoint() + " --run-dir " + (*dir_ / "nope").string()), 2, "run directory does not exist"));
 }
 
