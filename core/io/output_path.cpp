@@ -53,4 +53,16 @@ void check_output_path(const std::string& path, const std::string& flag, const s
   }
 }
 
+void check_output_folder(const std::string& dir, const std::string& flag, const std::vector<std::string>& inputs) {
+  if (dir.empty()) throw InputError(flag, "is empty; give a folder");
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(dir, ec);
+  if (!std::filesystem::exists(status)) {
+    check_output_path(dir, flag, inputs);
+    return;
+  }
+  if (!std::filesystem::is_directory(status)) throw InputError(dir, "exists and is not a folder; " + flag + " takes a folder");
+  if (::access(dir.c_str(), W_OK) != 0) throw InputError(dir, "folder is not writable");
+}
+
 }  // namespace tessera::io

@@ -13,6 +13,12 @@ namespace tessera::io {
 // of a command that reads `inputs`.
 void check_output_path(const std::string& path, const std::string& flag, const std::vector<std::string>& inputs);
 
+// The same for a folder a command writes its outputs into: an existing writable folder, or an
+// absent one whose parent exists and is writable (the command creates it when it writes); never a
+// file, device or one of `inputs`. Check each file the command writes there with
+// check_output_path too.
+void check_output_folder(const std::string& dir, const std::string& flag, const std::vector<std::string>& inputs);
+
 // The part of the check that write_atomically repeats at the moment of writing: the path is a
 // regular file or absent, and its name leaves room for the temporary suffix.
 void check_replaceable(const std::string& path);

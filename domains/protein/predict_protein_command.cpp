@@ -1,5 +1,4 @@
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,18 +21,6 @@ struct PredictFlags {
   std::string input;
   std::string output_dir;
 };
-
-// The output folder may exist (a folder, written into) or not (its parent must exist).
-void check_output_dir(const std::string& dir, const std::vector<std::string>& inputs) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(dir, ec);
-  if (!fs::exists(status)) {
-    io::check_output_path(dir, "--output-dir", inputs);
-    return;
-  }
-  if (!fs::is_directory(status)) throw InputError(dir, "exists and is not a folder; --output-dir takes a folder");
-  if (::access(dir.c_str(), W_OK) != 0) throw InputError(dir, "folder is not writable");
-}
 
 // Every file is written into a fresh hidden folder beside or inside the output folder and moved
 // into place only when every chain has been predicted, so a failed run leaves nothing behind.
@@ -75,7 +62,7 @@ class StagedOutput {
 
 domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& run) {
   const std::vector<std::string> inputs = {f.input, run.checkpoint};
-  check_output_dir(f.output_dir, inputs);
+  io::check_output_folder(f.output_dir, "--output-dir", inputs);
   const LoadedProteinModel m = load_protein_model(run.checkpoint, run.device);
   const PredictionInputs in = read_prediction_inputs(f.input);
   report_skipped(in.skipped);

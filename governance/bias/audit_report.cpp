@@ -204,21 +204,17 @@ std::string audit_html(const AuditReport& report) {
 }
 
 void check_audit_output_dir(const std::string& dir, const std::vector<std::string>& inputs) {
-  if (dir.empty()) throw InputError("--output-dir", "is empty; give a folder");
+  io::check_output_folder(dir, "--output-dir", inputs);
   std::error_code ec;
-  const fs::file_status status = fs::status(dir, ec);
-  if (fs::exists(status) && !fs::is_directory(status)) throw InputError(dir, "exists and is not a folder");
-  if (!fs::exists(status)) {
-    const fs::path parent = fs::path(dir).has_parent_path() ? fs::path(dir).parent_path() : fs::path(".");
-    if (!fs::is_directory(parent, ec)) throw InputError(dir, "folder '" + parent.string() + "' does not exist");
-    fs::create_directory(dir, ec);
-    if (ec) throw InputError(dir, "cannot create the report folder: " + ec.message());
-  }
+  if (!fs::exists(dir, ec)) return;  // a folder to be created holds nothing the reports could replace
   for (const char* name : kReportFiles) io::check_output_path((fs::path(dir) / name).string(), "--output-dir", inputs);
 }
 
 void write_audit_reports(const std::string& dir, const AuditReport& report) {
   const fs::path d(dir);
+  std::error_code ec;
+  fs::create_directory(d, ec);  // checked by check_audit_output_dir: absent means its parent is writable
+  if (ec) throw InputError(dir, "cannot create the report folder: " + ec.message());
   io::write_text_atomically((d / "audit.json").string(),
                             audit_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   io::write_text_atomically((d / "audit.md").string(), audit_markdown(report));

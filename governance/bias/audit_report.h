@@ -21,8 +21,9 @@ nlohmann::ordered_json audit_json(const AuditReport& report);
 std::string audit_markdown(const AuditReport& report);
 std::string audit_html(const AuditReport& report);
 
-// Run before any work: `dir` exists or its parent does (it is then created), and none of the
-// report files would replace an input or anything but a regular file.
+// Run before any work: `dir` is an output folder (io::check_output_folder; an absent one is
+// created when the reports are written), and none of the report files would replace an input or
+// anything but a regular file.
 void check_audit_output_dir(const std::string& dir, const std::vector<std::string>& inputs);
 void write_audit_reports(const std::string& dir, const AuditReport& report);
 
