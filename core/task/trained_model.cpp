@@ -9,6 +9,10 @@ TrainedCheckpoint::TrainedCheckpoint(std::string path, io::CheckpointMeta meta, 
     : path_(std::move(path)), meta_(std::move(meta)), part_(std::move(part)),
       config_(config::ConfigFile::parse(meta_.config, path_)) {}
 
+config::Section TrainedCheckpoint::config() {
+  return part_.empty() ? config_.root() : part_config(config_.root(), part_);
+}
+
 std::string TrainedCheckpoint::text_attribute(const std::string& name) const {
   auto it = meta_.attributes.find(part_.empty() ? name : part_ + "/" + name);
   if (it == meta_.attributes.end()) throw CheckpointError(path_, "has no " + name);
