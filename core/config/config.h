@@ -32,6 +32,12 @@ class Section {
   std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback,
                               double min = -std::numeric_limits<double>::infinity(),
                               double max = std::numeric_limits<double>::infinity());
+  // A YAML sequence of mappings (empty when absent), each named `key[i]` in errors; call finish()
+  // on each.
+  std::vector<Section> sections(const std::string& key);
+  // The keys of this mapping in file order, for mappings whose keys are the caller's to judge
+  // (e.g. the flags of a command); reading them is still what marks them known.
+  std::vector<std::string> keys() const;
   // Throws ConfigError for keys that were never read (typos, misplaced keys).
   void finish() const;
   // Throws ConfigError naming this key: for constraints that involve several keys.
