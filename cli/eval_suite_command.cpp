@@ -149,7 +149,13 @@ int run_suite(const SuiteFlags& f) {
   for (size_t i = 0; i < suite.evaluations.size(); ++i) prepared.push_back(prepare(suite, i, f.checkpoint));
   const std::string dir = output_dir_of(f, suite);
   check_outputs(dir, suite_inputs(f, suite, prepared));
-  for (const PreparedEvaluation& p : prepared) io::read_checkpoint_meta(p.checkpoint);  // unreadable: before any work
+  for (size_t i = 0; i < prepared.size(); ++i) {  // an unreadable checkpoint fails before any work
+    try {
+      io::read_checkpoint_meta(prepared[i].checkpoint);
+    } catch (const InputError& e) {
+      throw CheckpointError(suite.path, entry_label(i, suite.evaluations[i]) + e.path() + ": " + e.what());
+    }
+  }
   const Device device = cuda::usable_device(f.device, "--device");
 
   std::unique_ptr<CarbonScope> carbon = start_checkpoint_carbon(f.run, "eval", f.checkpoint);
@@ -159,13 +165,13 @@ int run_suite(const SuiteFlags& f) {
   for (size_t i = 0; i < prepared.size(); ++i) {
     const SuiteEntry& entry = suite.evaluations[i];
     const std::string label = entry_label(i, entry);
-    std::cerr << "tessera: eval suite: " << label << prepared[i].checkpoint << "\n" << std::flush;
     domains::CommandResult result;
     try {
       result = prepared[i].run(domains::ModelRun{prepared[i].checkpoint, device});
     } catch (const InputError& e) {
       throw InputError(suite.path, label + (e.path().empty() ? "" : e.path() + ": ") + e.what());
     }
+    std::cerr << "tessera: eval suite: the scores above are " << label << prepared[i].checkpoint << "\n" << std::flush;
     r.evaluations.push_back({entry.domain, prepared[i].checkpoint, entry.flags, eval::comparison_of(result, suite.path + ": " + label)});
   }
   r.runs = training_runs(f, prepared, r.notes);
