@@ -69,6 +69,9 @@ PreparedEvaluation prepare(const SuiteFile& suite, size_t i, const std::string& 
   std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
   try {
     p.command->parse(args);
+  } catch (const CLI::Success&) {  // --help
+    throw ConfigError(suite.path, label + "flags: help is not a flag of the evaluation (see tessera eval " + entry.domain +
+                                      " --help for those)");
   } catch (const CLI::ParseError& e) {
     throw ConfigError(suite.path, label + e.what());
   }
