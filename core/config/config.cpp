@@ -71,12 +71,6 @@ std::vector<Section> Section::sections(const std::string& key) {
   return items;
 }
 
-std::vector<std::string> Section::keys() const {
-  std::vector<std::string> names;
-  for (const auto& kv : node_) names.push_back(kv.first.Scalar());
-  return names;
-}
-
 template <class V>
 V Section::value(const std::string& key, const V& fallback, const std::string& expected) {
   YAML::Node n = scalar(key, expected);
@@ -175,6 +169,13 @@ std::vector<double> Section::numbers(const std::string& key, const std::vector<d
     node_[key] = stored;
   }
   return v;
+}
+
+std::vector<std::string> Section::keys() const {
+  std::vector<std::string> out;
+  if (node_.IsMap())
+    for (const auto& kv : node_) out.push_back(kv.first.Scalar());
+  return out;
 }
 
 void Section::finish() const {

@@ -35,8 +35,7 @@ class Section {
   // A YAML sequence of mappings (empty when absent), each named `key[i]` in errors; call finish()
   // on each.
   std::vector<Section> sections(const std::string& key);
-  // The keys of this mapping in file order, for mappings whose keys are the caller's to judge
-  // (e.g. the flags of a command); reading them is still what marks them known.
+  // The keys present, in file order (for sections whose keys are names the user chooses).
   std::vector<std::string> keys() const;
   // Throws ConfigError for keys that were never read (typos, misplaced keys).
   void finish() const;

@@ -244,12 +244,18 @@ std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path) {
   return list_tensors(file.get(), path);
 }
 
-CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors, const std::string& skip_prefix) {
+CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
+                               const std::vector<std::string>& skip_prefixes) {
   Hdf5Handle file(open_checkpoint(path), H5Fclose);
   CheckpointMeta meta = read_meta(file.get(), path);
   std::map<std::string, StoredTensor> stored;
+  auto skipped = [&](const std::string& name) {
+    for (const std::string& prefix : skip_prefixes)
+      if (name.rfind(prefix, 0) == 0) return true;
+    return false;
+  };
   for (auto& t : list_tensors(file.get(), path))
-    if (skip_prefix.empty() || t.name.rfind(skip_prefix, 0) != 0) stored.emplace(t.name, t);
+    if (!skipped(t.name)) stored.emplace(t.name, t);
 
   // Say everything that does not match at once, but keep the line readable.
   std::vector<std::string> problems;

@@ -35,8 +35,8 @@ std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path);
 
 // Copies every stored tensor into the tensor of the same name. The names, shapes, dtypes and
 // checksums must all match; otherwise CheckpointError says exactly what differs. Stored tensors
-// whose names start with `skip_prefix` (e.g. "optimizer/" for inference) are not expected.
+// whose names start with one of `skip_prefixes` (e.g. "optimizer/" for inference) are not expected.
 CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
-                               const std::string& skip_prefix = "");
+                               const std::vector<std::string>& skip_prefixes = {});
 
 }  // namespace tessera::io

@@ -1,5 +1,7 @@
 #include "core/nn/module.h"
 
+#include "core/util/error.h"
+
 namespace tessera::nn {
 
 Tensor Module::register_parameter(const std::string& name, Tensor value) {
@@ -10,14 +12,25 @@ Tensor Module::register_parameter(const std::string& name, Tensor value) {
 
 void Module::register_module(const std::string& name, Module& child) { children_.emplace_back(name, &child); }
 
-void Module::collect(const std::string& prefix, NamedTensors& out) const {
-  for (const auto& [name, t] : params_) out.emplace_back(prefix + name, t);
-  for (const auto& [name, child] : children_) child->collect(prefix + name + "/", out);
+void Module::replace_module(const std::string& name, Module& child) {
+  for (auto& [n, c] : children_)
+    if (n == name) {
+      c = &child;
+      return;
+    }
+  throw Error("module has no child '" + name + "' to replace");
+}
+
+void Module::collect(const std::string& prefix, NamedTensors& out, std::set<const TensorImpl*>& seen) const {
+  for (const auto& [name, t] : params_)
+    if (seen.insert(t.impl()).second) out.emplace_back(prefix + name, t);
+  for (const auto& [name, child] : children_) child->collect(prefix + name + "/", out, seen);
 }
 
 NamedTensors Module::named_parameters() const {
   NamedTensors out;
-  collect("", out);
+  std::set<const TensorImpl*> seen;
+  collect("", out, seen);
   return out;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // Modules own named parameters and child modules; a parameter's full name is its module path,
-// e.g. "trunk/blocks/3/attn/qkv/weight", and that name is what checkpoints store.
+// e.g. "trunk/blocks/3/attn/qkv/weight", and that name is what checkpoints store. A module may be
+// the child of several (one trunk shared by the models of several domains): its parameters are
+// listed once, under the first path that reaches them.
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,9 +39,11 @@ class Module {
  protected:
   Tensor register_parameter(const std::string& name, Tensor value);
   void register_module(const std::string& name, Module& child);
+  // Points the child registered as `name` at `child` instead (sharing a layer another module owns).
+  void replace_module(const std::string& name, Module& child);
 
  private:
-  void collect(const std::string& prefix, NamedTensors& out) const;
+  void collect(const std::string& prefix, NamedTensors& out, std::set<const TensorImpl*>& seen) const;
   NamedTensors params_;
   std::vector<std::pair<std::string, Module*>> children_;
   bool training_ = true;

@@ -28,24 +28,23 @@ Tensor DropoutSource::apply(const Tensor& x) const {
 }
 
 Attention::Attention(const TrunkConfig& c)
-    : qkv(c.d_model, 3 * c.d_model, c.bias), proj(c.d_model, c.d_model, c.bias), n_head_(c.n_head),
-      rope_(c.position == PositionKind::rope), rope_theta_(c.rope_theta) {
+    : qkv(c.d_model, 3 * c.d_model, c.bias), proj(c.d_model, c.d_model, c.bias), n_head_(c.n_head) {
   if (c.n_head <= 0 || c.d_model % c.n_head != 0)
     throw ConfigError("", "d_model " + std::to_string(c.d_model) + " is not divisible by n_head " + std::to_string(c.n_head));
   register_module("qkv", qkv);
   register_module("proj", proj);
 }
 
-Tensor Attention::forward(const Tensor& x, const Tokens& tokens, const Tensor& positions) const {
+Tensor Attention::forward(const Tensor& x, const Tokens& tokens, const RotaryPositions& rotary) const {
   const int64_t B = x.size(0), T = x.size(1), D = x.size(2), Dh = D / n_head_;
   // Q, K and V are strided views into the fused projection: no copies before the kernel.
   Tensor fused = ops::reshape(qkv.forward(x), {B, T, 3 * n_head_, Dh});
   Tensor q = ops::slice(fused, 2, 0, n_head_);
   Tensor k = ops::slice(fused, 2, n_head_, 2 * n_head_);
   Tensor v = ops::slice(fused, 2, 2 * n_head_, 3 * n_head_);
-  if (rope_) {
-    q = ops::rope(q, positions, rope_theta_);
-    k = ops::rope(k, positions, rope_theta_);
+  if (rotary.positions.defined()) {
+    q = ops::rope(q, rotary.positions, rotary.theta);
+    k = ops::rope(k, rotary.positions, rotary.theta);
   }
   ops::AttentionOptions options;
   options.causal = tokens.causal;
@@ -69,13 +68,13 @@ TransformerBlock::TransformerBlock(const TrunkConfig& c) : ln1(c.d_model, c.norm
   register_module("mlp", mlp);
 }
 
-Tensor TransformerBlock::forward(const Tensor& x, const Tokens& tokens, const Tensor& positions,
+Tensor TransformerBlock::forward(const Tensor& x, const Tokens& tokens, const RotaryPositions& rotary,
                                  const DropoutSource& dropout) const {
-  const ops::ResidualNorm h = ln2.forward_residual(x, dropout.apply(attn.forward(ln1.forward(x), tokens, positions)));
+  const ops::ResidualNorm h = ln2.forward_residual(x, dropout.apply(attn.forward(ln1.forward(x), tokens, rotary)));
   return ops::add(h.sum, dropout.apply(mlp.forward(h.normalized)));
 }
 
-Trunk::Trunk(const TrunkConfig& c) : ln_f(c.d_model, c.norm), config_(c) {
+Trunk::Trunk(const TrunkConfig& c) : ln_f(std::make_shared<Norm>(c.d_model, c.norm)), config_(c) {
   if (c.d_model <= 0 || c.n_layer < 0 || c.n_head <= 0)
     throw ConfigError("", "trunk sizes must be positive (d_model, n_layer, n_head)");
   if (c.position == PositionKind::learned)
@@ -83,10 +82,32 @@ Trunk::Trunk(const TrunkConfig& c) : ln_f(c.d_model, c.norm), config_(c) {
   if (c.n_modalities > 0)
     modality_embedding = register_parameter("modality_embedding", Tensor::zeros({c.n_modalities, c.d_model}));
   for (int64_t i = 0; i < c.n_layer; ++i) {
-    blocks.push_back(std::make_unique<TransformerBlock>(c));
+    blocks.push_back(std::make_shared<TransformerBlock>(c));
     register_module("blocks/" + std::to_string(i), *blocks.back());
   }
-  register_module("ln_f", ln_f);
+  register_module("ln_f", *ln_f);
+}
+
+void Trunk::share_layers(Trunk& owner) {
+  const TrunkConfig& a = config_;
+  const TrunkConfig& b = owner.config_;
+  auto differ = [&](const std::string& key, auto mine, auto theirs) {
+    if (mine != theirs)
+      throw ConfigError("", "the shared trunk has " + key + " " + std::to_string(theirs) + ", this model " +
+                                std::to_string(mine) + " (every model on one trunk must agree)");
+  };
+  differ("d_model", a.d_model, b.d_model);
+  differ("n_layer", a.n_layer, b.n_layer);
+  differ("n_head", a.n_head, b.n_head);
+  differ("mlp_hidden", a.mlp_hidden ? a.mlp_hidden : 4 * a.d_model, b.mlp_hidden ? b.mlp_hidden : 4 * b.d_model);
+  if (a.norm != b.norm || a.activation != b.activation || a.bias != b.bias)
+    throw ConfigError("", "the shared trunk's norm, activation or bias differs from this model's");
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    blocks[i] = owner.blocks[i];
+    replace_module("blocks/" + std::to_string(i), *blocks[i]);
+  }
+  ln_f = owner.ln_f;
+  replace_module("ln_f", *ln_f);
 }
 
 Tensor Trunk::forward(const Tokens& tokens) const {
@@ -107,8 +128,9 @@ Tensor Trunk::forward(const Tokens& tokens) const {
   }
   const DropoutSource dropout{training() && config_.dropout > 0 ? &dropout_generator_ : nullptr, config_.dropout};
   x = dropout.apply(x);
-  for (const auto& block : blocks) x = block->forward(x, tokens, positions, dropout);
-  return ln_f.forward(x);
+  const RotaryPositions rotary{config_.position == PositionKind::rope ? positions : Tensor(), config_.rope_theta};
+  for (const auto& block : blocks) x = block->forward(x, tokens, rotary, dropout);
+  return ln_f->forward(x);
 }
 
 void init_gpt2(Module& model, int64_t n_layer, Generator& generator) {

@@ -35,17 +35,22 @@ struct DropoutSource {
   Tensor apply(const Tensor& x) const;
 };
 
+// Rotary position embedding of a forward pass: chosen by the trunk that runs the blocks, not by
+// the blocks, so blocks shared by several trunks serve each with its own positions.
+struct RotaryPositions {
+  Tensor positions;  // [T] or [B, T]; undefined: no rotary embedding
+  double theta = 10000.0;
+};
+
 class Attention : public Module {
  public:
   Attention(const TrunkConfig& config);
-  Tensor forward(const Tensor& x, const Tokens& tokens, const Tensor& positions) const;
+  Tensor forward(const Tensor& x, const Tokens& tokens, const RotaryPositions& rotary) const;
   Linear qkv;   // fused Q, K, V projection [3D, D]
   Linear proj;  // output projection [D, D]
 
  private:
   int64_t n_head_;
-  bool rope_;
-  double rope_theta_;
 };
 
 class MLP : public Module {
@@ -63,7 +68,7 @@ class MLP : public Module {
 class TransformerBlock : public Module {
  public:
   TransformerBlock(const TrunkConfig& config);
-  Tensor forward(const Tensor& x, const Tokens& tokens, const Tensor& positions, const DropoutSource& dropout) const;
+  Tensor forward(const Tensor& x, const Tokens& tokens, const RotaryPositions& rotary, const DropoutSource& dropout) const;
   Norm ln1;
   Attention attn;
   Norm ln2;
@@ -76,13 +81,17 @@ class Trunk : public Module {
   explicit Trunk(const TrunkConfig& config);
   Tensor forward(const Tokens& tokens) const;
   const TrunkConfig& config() const { return config_; }
+  // From now on runs the blocks and final norm of `owner` (one trunk for several domains' models);
+  // positions, the modality embedding and dropout stay this trunk's own. ConfigError naming what
+  // differs when the layers' shapes do not match.
+  void share_layers(Trunk& owner);
   // The generator behind dropout masks; part of a run's RNG state.
   Generator& dropout_generator() const { return dropout_generator_; }
 
   Tensor position_embedding;  // [max_positions, D] when position = learned
   Tensor modality_embedding;  // [n_modalities, D] when n_modalities > 0
-  std::vector<std::unique_ptr<TransformerBlock>> blocks;
-  Norm ln_f;
+  std::vector<std::shared_ptr<TransformerBlock>> blocks;
+  std::shared_ptr<Norm> ln_f;
 
  private:
   TrunkConfig config_;

@@ -7,10 +7,16 @@
 #include <string>
 
 #include "core/nn/module.h"
+#include "core/nn/transformer.h"
 #include "core/util/rng.h"
 #include "core/config/config.h"
 
 namespace tessera {
+
+struct LossSum {
+  double sum = 0;
+  int64_t count = 0;
+};
 
 class Task {
  public:
@@ -18,6 +24,9 @@ class Task {
   // Recorded in checkpoints; a checkpoint only loads into a task of the same architecture.
   virtual std::string architecture() const = 0;
   virtual nn::Module& model() = 0;
+  // The model's transformer trunk: what multi-domain training shares between domains and what
+  // fine-tuning freezes or adapts.
+  virtual nn::Trunk& trunk() = 0;
   // Initializes the parameters of a fresh run from `seed`.
   virtual void initialize(uint64_t seed) = 0;
   // Moves the model to `device`; batches are then made on the model's device.
@@ -27,6 +36,11 @@ class Task {
   // Mean validation loss over `batches` batches drawn from a fixed generator, so every
   // evaluation of a run sees the same data.
   virtual double eval_loss(int64_t batches) = 0;
+  // Training losses by part since the last call (one per domain of a multi-domain task), as sums
+  // and counts; every rank returns the same names, so the trainer can sum them over ranks.
+  virtual std::map<std::string, LossSum> take_loss_parts() { return {}; }
+  // Validation losses by part of the last eval_loss.
+  virtual std::map<std::string, double> eval_loss_parts() const { return {}; }
   // Items (tokens, samples) per micro-batch, for throughput.
   virtual int64_t items_per_batch() const = 0;
   // Random generators the model itself owns (dropout), saved and restored with the run.

@@ -1,14 +1,20 @@
 #include "core/task/trained_model.h"
 
+#include "core/task/model_parts.h"
 #include "core/util/error.h"
 
 namespace tessera {
 
-TrainedCheckpoint::TrainedCheckpoint(std::string path, io::CheckpointMeta meta)
-    : path_(std::move(path)), meta_(std::move(meta)), config_(config::ConfigFile::parse(meta_.config, path_)) {}
+TrainedCheckpoint::TrainedCheckpoint(std::string path, io::CheckpointMeta meta, std::string part)
+    : path_(std::move(path)), meta_(std::move(meta)), part_(std::move(part)),
+      config_(config::ConfigFile::parse(meta_.config, path_)) {}
+
+config::Section TrainedCheckpoint::config() {
+  return part_.empty() ? config_.root() : part_config(config_.root(), part_);
+}
 
 std::string TrainedCheckpoint::text_attribute(const std::string& name) const {
-  auto it = meta_.attributes.find(name);
+  auto it = meta_.attributes.find(part_.empty() ? name : part_ + "/" + name);
   if (it == meta_.attributes.end()) throw CheckpointError(path_, "has no " + name);
   return it->second;
 }
@@ -22,11 +28,11 @@ nlohmann::json TrainedCheckpoint::json_attribute(const std::string& name) const 
 TrainedCheckpoint load_trained_model(const std::string& path, const ModelKind& kind, Device device,
                                      const ModelBuilder& build) {
   io::CheckpointMeta meta = io::read_checkpoint_meta(path);
-  if (meta.architecture != kind.architecture)
-    throw CheckpointError(path, "holds a '" + meta.architecture + "' model, not " + kind.description);
-  TrainedCheckpoint checkpoint(path, std::move(meta));
+  const std::string part = part_holding(meta, path, kind.architecture, kind.description);
+  const std::vector<std::string> skipped = prefixes_outside(part, meta, path);
+  TrainedCheckpoint checkpoint(path, std::move(meta), part);
   nn::Module& model = build(checkpoint);
-  io::load_checkpoint(path, model.named_parameters(), "optimizer/");
+  io::load_checkpoint(path, stored_names(part, model.named_parameters(), io::list_checkpoint_tensors(path)), skipped);
   model.set_training(false);
   model.to(device);
   return checkpoint;

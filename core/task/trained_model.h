@@ -13,15 +13,16 @@
 
 namespace tessera {
 
-// A checkpoint opened for rebuilding its model: what it stores besides the tensors.
+// A checkpoint opened for rebuilding its model: what it stores besides the tensors. For a part of
+// a multi-domain checkpoint (core/task/model_parts.h), the part's config and attributes.
 class TrainedCheckpoint {
  public:
-  TrainedCheckpoint(std::string path, io::CheckpointMeta meta);
+  TrainedCheckpoint(std::string path, io::CheckpointMeta meta, std::string part = "");
 
   const std::string& path() const { return path_; }
   const io::CheckpointMeta& meta() const { return meta_; }
   // The run's config as it was trained (the domain reads its model sections from it).
-  config::Section config() { return config_.root(); }
+  config::Section config();
   // A JSON attribute (a tokenizer, a grid); CheckpointError naming it when missing or malformed.
   nlohmann::json json_attribute(const std::string& name) const;
   std::string text_attribute(const std::string& name) const;
@@ -29,6 +30,7 @@ class TrainedCheckpoint {
  private:
   std::string path_;
   io::CheckpointMeta meta_;
+  std::string part_;
   config::ConfigFile config_;
 };
 
@@ -42,7 +44,7 @@ struct ModelKind {
 // Builds the domain's model from the opened checkpoint and returns the module to load into.
 using ModelBuilder = std::function<nn::Module&(TrainedCheckpoint& checkpoint)>;
 
-// Opens `path`, checks that it holds `kind`, builds through `build`, loads the weights (optimizer
+// Opens `path`, checks that it holds `kind` (itself or as a part), builds through `build`, loads the weights (optimizer
 // moments skipped), and leaves the model in eval mode on `device`. Returns the opened checkpoint.
 TrainedCheckpoint load_trained_model(const std::string& path, const ModelKind& kind, Device device,
                                      const ModelBuilder& build);

@@ -27,6 +27,7 @@ class PropertyTask : public Task {
 
   std::string architecture() const override { return kArchitecture; }
   nn::Module& model() override { return *model_; }
+  nn::Trunk& trunk() override { return model_->trunk; }
   void initialize(uint64_t seed) override { model_->initialize(seed); }
   Tensor train_loss(Generator& data) override;
   double eval_loss(int64_t batches) override;

@@ -20,6 +20,7 @@ class StructureTask : public Task {
 
   std::string architecture() const override { return kArchitecture; }
   StructureModel& model() override { return *model_; }
+  nn::Trunk& trunk() override { return model_->trunk; }
   void initialize(uint64_t seed) override { initialize_structure_model(*model_, seed); }
   Tensor train_loss(Generator& data) override;
   double eval_loss(int64_t batches) override;

@@ -16,6 +16,7 @@ class LanguageModelTask : public Task {
 
   std::string architecture() const override { return kArchitecture; }
   LanguageModel& model() override { return *model_; }
+  nn::Trunk& trunk() override { return model_->trunk; }
   void initialize(uint64_t seed) override;
   Tensor train_loss(Generator& data) override;
   double eval_loss(int64_t batches) override;

@@ -6,6 +6,7 @@
 
 #include "core/autograd/autograd.h"
 #include "core/nn/transformer.h"
+#include "core/util/error.h"
 #include "domains/text/language_model.h"
 
 namespace tessera {
@@ -183,6 +184,75 @@ TEST(Nn, AttentionBiasFromTokensGetsAGradient) {
   double total = 0;
   for (double v : t.attn_bias.grad().to_doubles()) total += std::abs(v);
   EXPECT_GT(total, 0.0);
+}
+
+// Two models on one trunk (multi-domain training): the layers are the owner's, each trunk keeps its
+// own positions, and the gradients of both models meet in the one copy of the layers.
+struct TwoTrunks : nn::Module {
+  TwoTrunks(const nn::TrunkConfig& shared, const nn::TrunkConfig& a_config, const nn::TrunkConfig& b_config)
+      : owner(shared), a(a_config), b(b_config) {
+    a.share_layers(owner);
+    b.share_layers(owner);
+    register_module("trunk", owner);
+    register_module("a", a);
+    register_module("b", b);
+  }
+  nn::Trunk owner, a, b;
+};
+
+TEST(Nn, SharedLayersAreListedOnceUnderTheOwnersName) {
+  nn::TrunkConfig learned = small_trunk();
+  nn::TrunkConfig none = small_trunk();
+  none.position = nn::PositionKind::none;
+  TwoTrunks m(none, learned, none);
+  const nn::NamedTensors params = m.named_parameters();
+  int64_t shared = 0, own = 0;
+  for (const auto& [name, t] : params) {
+    if (name.rfind("trunk/", 0) == 0) ++shared;
+    if (name.rfind("a/", 0) == 0 || name.rfind("b/", 0) == 0) ++own;
+  }
+  EXPECT_EQ(shared, static_cast<int64_t>(nn::Trunk(none).named_parameters().size()));
+  ASSERT_EQ(own, 1) << "only the learned position table of `a` is its own";
+  EXPECT_EQ(params.back().first, "a/position_embedding");
+  EXPECT_EQ(m.a.blocks[1]->mlp.fc.weight.impl(), m.owner.blocks[1]->mlp.fc.weight.impl());
+  EXPECT_EQ(m.b.ln_f->weight.impl(), m.owner.ln_f->weight.impl());
+}
+
+TEST(Nn, SharedLayersCollectTheGradientsOfEveryModel) {
+  nn::TrunkConfig rope = small_trunk();
+  rope.position = nn::PositionKind::rope;
+  nn::TrunkConfig none = small_trunk();
+  none.position = nn::PositionKind::none;
+  TwoTrunks m(none, rope, none);
+  init(m, 21);
+  // Sharpened attention and a weighted sum (the final norm makes a plain sum constant), so the
+  // positions and the inputs show in the gradients.
+  for (auto& block : m.owner.blocks) block->attn.qkv.weight.copy_(random_tensor({48, 16}, 61));
+  const Tensor weights = random_tensor({1, 4, 16}, 23);
+  nn::Tokens t;
+  t.embeddings = random_tensor({1, 4, 16}, 22);
+  auto loss = [&](const nn::Trunk& trunk) { return ops::sum(ops::mul(trunk.forward(t), weights)); };
+  loss(m.a).backward();
+  const Tensor after_a = m.owner.blocks[0]->attn.qkv.weight.grad().contiguous_copy();
+  loss(m.b).backward();
+  const Tensor after_both = m.owner.blocks[0]->attn.qkv.weight.grad();
+  m.zero_grad();
+  loss(m.b).backward();
+  const Tensor b_alone = m.owner.blocks[0]->attn.qkv.weight.grad();
+  EXPECT_LT(max_abs_diff(ops::add(after_a, b_alone), after_both), 1e-6);
+  EXPECT_GT(max_abs_diff(after_a, b_alone), 1e-6) << "rotary positions are the trunk's own, not the layers'";
+}
+
+TEST(Nn, SharingLayersOfAnotherShapeIsAConfigError) {
+  nn::TrunkConfig wide = small_trunk();
+  wide.d_model = 32;
+  nn::Trunk owner(small_trunk()), other(wide);
+  try {
+    other.share_layers(owner);
+    FAIL() << "shared a trunk of another width";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("d_model 16, this model 32"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Nn, DropoutOnlyInTrainingAndReproducible) {
