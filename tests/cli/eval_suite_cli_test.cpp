@@ -226,6 +226,43 @@ TEST_F(EvalSuiteCli, CheckpointOutsideARunHasANoteInsteadOfCurves) {
   EXPECT_NE(slurp(scratch / "eval-suite-lone" / "suite.md").find("No training curves"), std::string::npos);
 }
 
+// The suite's main use: one multi-domain checkpoint (tests/configs/multi-tiny.yaml), every
+// evaluation scoring its part; the run's per-domain losses become curves.
+TEST_F(EvalSuiteCli, OneMultiDomainCheckpointForEveryEvaluation) {
+  const ScratchDir scratch;
+  const std::string d = scratch.str();
+  std::ofstream corpus(d + "/corpus.txt");
+  for (int i = 0; i < 300; ++i) corpus << "Line " << i << ": the quick brown fox jumps over the lazy dog.\n";
+  corpus.close();
+  const auto train = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/multi-tiny.yaml --no-carbon --run-dir " +
+                                 d + "/run --set parts.text.data.path=" + d + "/corpus.txt --set parts.weather.data.files=" +
+                                 weather_data_ + " --set parts.molecule.data.path=" + molecule_data_);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  write(d + "/multi.yaml", "name: multi\nevaluations:\n  - domain: text\n    flags: {input: " + d +
+                               "/corpus.txt}\n  - domain: weather\n    flags: {input: " + weather_data_ +
+                               ", lead-hours: [1, 6]}\n  - domain: molecule\n    flags: {input: " + molecule_data_ + "}\n");
+  const std::string checkpoint = d + "/run/checkpoints/last.h5";
+  const auto r = run_tessera("eval suite --checkpoint " + checkpoint + " --suite " + d + "/multi.yaml --no-carbon");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(slurp(d + "/run/checkpoints/eval-suite-multi/suite.json"));
+  ASSERT_EQ(j["evaluations"].size(), 3u);
+  for (const auto& e : j["evaluations"]) {
+    EXPECT_EQ(e["checkpoint"], checkpoint);
+    EXPECT_FALSE(e["comparison"].empty()) << e["domain"];
+  }
+  const auto text = run_tessera("eval text --no-carbon --checkpoint " + checkpoint + " --input " + d + "/corpus.txt");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(same_number(j["evaluations"][0]["comparison"][0]["model"], json::parse(text.out)["bits_per_byte"]));
+  ASSERT_EQ(j["training"].size(), 1u);
+  std::vector<std::string> keys;
+  for (const auto& c : j["training"][0]["curves"]) keys.push_back(c["key"]);
+  for (const char* key : {"loss", "text_loss", "weather_loss", "molecule_loss"})
+    EXPECT_NE(std::find(keys.begin(), keys.end(), key), keys.end()) << key;
+  const std::string html = slurp(d + "/run/checkpoints/eval-suite-multi/suite.html");
+  EXPECT_EQ(count(html, ": model and baselines\""), 3u);
+  EXPECT_EQ(count(html, "aria-label=\"losses: "), 1u);
+}
+
 TEST_F(EvalSuiteCli, BadInputIsOneLineAndWritesNothing) {
   const ScratchDir scratch;
   const fs::path d = scratch.path();
