@@ -29,6 +29,10 @@ void add_audit_command(CLI::App& app, Action& action);  // tessera audit bias
 void add_card_command(CLI::App& app, Action& action);   // tessera card
 // Every registered domain's commands (predict, eval, generate, data ...), under their verbs.
 void add_domain_commands(CLI::App& app, Action& action);
+// `tessera eval suite`: every domain evaluation a suite file names, in one report.
+void add_eval_suite_command(CLI::App& app, Action& action);
+// The subcommand that groups a verb's commands (predict, eval, data), made on first use.
+CLI::App* verb_group(CLI::App& app, const std::string& verb);
 
 // The --device flag every command that runs a model takes.
 inline CLI::Option* add_device_option(CLI::App* command, std::string& device) {

@@ -25,14 +25,6 @@ struct ModelFlags {
   CheckpointRunFlags run;
 };
 
-CLI::App* verb_group(CLI::App& app, const std::string& verb) {
-  for (CLI::App* existing : app.get_subcommands({}))
-    if (existing->get_name() == verb) return existing;
-  CLI::App* group = app.add_subcommand(verb, kVerbs.at(verb));
-  group->require_subcommand(1);
-  return group;
-}
-
 void add_domain_command(CLI::App& app, const domains::Domain& domain, const domains::DomainCommand& c, Action& action) {
   CLI::App* cmd = c.name.empty() ? app.add_subcommand(c.verb, c.description)
                                  : verb_group(app, c.verb)->add_subcommand(c.name, c.description);
@@ -55,6 +47,14 @@ void add_domain_command(CLI::App& app, const domains::Domain& domain, const doma
 }
 
 }  // namespace
+
+CLI::App* verb_group(CLI::App& app, const std::string& verb) {
+  for (CLI::App* existing : app.get_subcommands({}))
+    if (existing->get_name() == verb) return existing;
+  CLI::App* group = app.add_subcommand(verb, kVerbs.at(verb));
+  group->require_subcommand(1);
+  return group;
+}
 
 void add_domain_commands(CLI::App& app, Action& action) {
   for (const domains::Domain& domain : domains::registered_domains())

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   tessera::cli::Action action;
   tessera::cli::add_train_command(app, action);
   tessera::cli::add_domain_commands(app, action);
+  tessera::cli::add_eval_suite_command(app, action);
   tessera::cli::add_info_command(app, action);
   tessera::cli::add_bench_command(app, action);
   tessera::cli::add_carbon_command(app, action);

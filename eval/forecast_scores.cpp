@@ -56,4 +56,20 @@ nlohmann::ordered_json forecast_scores_json(const ForecastScores& s) {
   return {{"scores", rows}};
 }
 
+std::vector<MetricComparison> forecast_comparison(const ForecastScores& s) {
+  std::vector<MetricComparison> out;
+  const size_t n = s.systems.size();
+  const std::pair<const char*, double FieldScore::*> metrics[] = {{"rmse", &FieldScore::rmse}, {"acc", &FieldScore::acc}};
+  for (size_t i = 0; n > 0 && i + n <= s.rows.size(); i += n)
+    for (const auto& [name, metric] : metrics) {
+      MetricComparison c;
+      c.metric = std::string(name) + " " + s.rows[i].channel + " " + cell("%g", s.rows[i].lead_hours) + "h";
+      c.better = metric == &FieldScore::rmse ? Better::lower : Better::higher;
+      c.model = s.rows[i].score.*metric;
+      for (size_t k = 1; k < n; ++k) c.baselines.emplace_back(s.rows[i + k].system, s.rows[i + k].score.*metric);
+      out.push_back(std::move(c));
+    }
+  return out;
+}
+
 }  // namespace tessera::eval

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/baseline_comparison.h"
 #include "eval/field_metrics.h"
 
 namespace tessera::eval {
@@ -27,5 +28,8 @@ std::string format_forecast_scores(const ForecastScores& scores);
 // {"scores": [{system, channel, lead_hours, rmse, bias, acc, forecasts}...]}; a score without a
 // value (no valid point) is null.
 nlohmann::ordered_json forecast_scores_json(const ForecastScores& scores);
+// RMSE and ACC per channel and lead ("rmse t2m 6h"), the first system as the model and the others
+// as its baselines.
+std::vector<MetricComparison> forecast_comparison(const ForecastScores& scores);
 
 }  // namespace tessera::eval

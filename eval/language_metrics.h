@@ -3,6 +3,7 @@
 // perplexity, and bits per byte (total bits over the bytes those tokens stand for), which compares
 // models with different tokenizers.
 #include <cstdint>
+#include <string>
 
 namespace tessera::eval {
 
@@ -25,5 +26,10 @@ class LanguageScorer {
   double nats_ = 0;
   int64_t tokens_ = 0, bytes_ = 0;
 };
+
+// The baseline any language model should beat: the entropy of the text's own byte frequencies, in
+// bits per byte (a model that knows the frequencies but no context; fitted on the scored text
+// itself, so a slightly optimistic baseline). 0 for an empty text.
+double byte_unigram_bits_per_byte(const std::string& text);
 
 }  // namespace tessera::eval

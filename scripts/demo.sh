@@ -64,3 +64,6 @@ build/bin/tessera predict molecule --checkpoint "$molecule/run/checkpoints/last.
 echo "demo: scores on the held-out 10%, beside the mean and ridge baselines:" >&2
 build/bin/tessera eval molecule --checkpoint "$molecule/run/checkpoints/last.h5" --input "$molecule/chembl.csv" \
   --json "$molecule/scores.json"
+
+echo "demo: one evaluation suite over the four demo models (configs/eval/demo.yaml), report in runs/demo/checkpoints/eval-suite-demo/suite.html:" >&2
+build/bin/tessera eval suite --checkpoint runs/demo/checkpoints/last.h5 --suite configs/eval/demo.yaml

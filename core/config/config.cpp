@@ -57,6 +57,20 @@ Section Section::section(const std::string& key) {
   return Section(n, path(key) + ".", file_);
 }
 
+std::vector<Section> Section::sections(const std::string& key) {
+  known_.insert(key);
+  const YAML::Node n = node_[key];
+  std::vector<Section> items;
+  if (!n.IsDefined() || n.IsNull()) return items;
+  if (!n.IsSequence()) fail(key, "expected a list of mappings, got " + shown(n));
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string name = path(key) + "[" + std::to_string(i) + "]";
+    if (!n[i].IsMap()) config_error(file_, name + ": expected a mapping of keys, got " + shown(n[i]));
+    items.emplace_back(n[i], name + ".", file_);
+  }
+  return items;
+}
+
 template <class V>
 V Section::value(const std::string& key, const V& fallback, const std::string& expected) {
   YAML::Node n = scalar(key, expected);

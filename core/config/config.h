@@ -32,6 +32,9 @@ class Section {
   std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback,
                               double min = -std::numeric_limits<double>::infinity(),
                               double max = std::numeric_limits<double>::infinity());
+  // A YAML sequence of mappings (empty when absent), each named `key[i]` in errors; call finish()
+  // on each.
+  std::vector<Section> sections(const std::string& key);
   // The keys present, in file order (for sections whose keys are names the user chooses).
   std::vector<std::string> keys() const;
   // Throws ConfigError for keys that were never read (typos, misplaced keys).

@@ -117,6 +117,20 @@ MoleculeBenchmark benchmark_molecules(const LoadedMoleculeModel& m, const Molecu
   return b;
 }
 
+std::vector<eval::MetricComparison> benchmark_comparison(const MoleculeBenchmark& b) {
+  std::vector<eval::MetricComparison> out;
+  for (auto it = b.model.begin(); it != b.model.end(); ++it) {
+    eval::MetricComparison c;
+    c.metric = it.key();
+    c.better = c.metric == "rmse" || c.metric == "mae" ? eval::Better::lower : eval::Better::higher;
+    c.model = it.value().get<double>();
+    for (auto baseline = b.baselines.begin(); baseline != b.baselines.end(); ++baseline)
+      c.baselines.emplace_back(baseline.key(), baseline.value().at(c.metric).get<double>());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::string format_benchmark(const MoleculeBenchmark& b) {
   std::string out;
   char line[200];

@@ -7,6 +7,7 @@
 
 #include "domains/molecule/molecule_model_spec.h"
 #include "domains/molecule/molecule_split.h"
+#include "eval/baseline_comparison.h"
 
 namespace tessera::molecule {
 
@@ -17,6 +18,10 @@ struct MoleculeBenchmark {
 
 // `set` must hold descriptors (ExampleOptions::descriptors).
 MoleculeBenchmark benchmark_molecules(const LoadedMoleculeModel& m, const MoleculeSet& set, const Split& split);
+
+// Every metric of the model beside each baseline's (RMSE and MAE lower is better; R2, Spearman,
+// ROC-AUC and PR-AUC higher).
+std::vector<eval::MetricComparison> benchmark_comparison(const MoleculeBenchmark& b);
 
 // The scores as a table for people.
 std::string format_benchmark(const MoleculeBenchmark& b);

@@ -14,6 +14,7 @@
 #include "domains/protein/structure_reader.h"
 #include "domains/protein/structure_scoring.h"
 #include "domains/protein/training_chains.h"
+#include "eval/baseline_comparison.h"
 #include "eval/protein/contact_precision.h"
 
 namespace tessera::protein {
@@ -83,6 +84,24 @@ std::string comparison_table(const nlohmann::ordered_json& model, const nlohmann
   return table;
 }
 
+// The means the table shows, model beside the separation baseline.
+std::vector<eval::MetricComparison> comparison(const nlohmann::ordered_json& model, const nlohmann::ordered_json& baseline) {
+  using Pointer = nlohmann::ordered_json::json_pointer;
+  auto value = [](const nlohmann::ordered_json& scores, const Pointer& at) {
+    const nlohmann::ordered_json& mean = scores.at("mean");
+    return mean.contains(at) && mean.at(at).is_number() ? mean.at(at).get<double>() : std::nan("");
+  };
+  std::vector<eval::MetricComparison> out;
+  auto add = [&](const std::string& metric, eval::Better better, const std::string& at) {
+    out.push_back({metric, better, value(model, Pointer(at)), {{"separation", value(baseline, Pointer(at))}}});
+  };
+  for (const std::string key : {"lddt_ca", "tm_score", "gdt_ts", "gdt_ha"}) add(key, eval::Better::higher, "/" + key);
+  add("rmsd", eval::Better::lower, "/rmsd");
+  add("p_at_l5 long", eval::Better::higher, "/contact_precision/long/p_at_l5");
+  add("p_at_l long", eval::Better::higher, "/contact_precision/long/p_at_l");
+  return out;
+}
+
 }  // namespace
 
 ProteinChain model_chain(const ProteinChain& reference, const Coordinates& ca) {
@@ -137,6 +156,7 @@ domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string
                               {"chains", model.chains.size()}, {"skipped", skipped.size()}};
   j["model"] = predictor_json(model);
   j["baseline"] = predictor_json(baseline);
+  j[eval::kComparisonKey] = eval::comparison_json(comparison(j["model"], j["baseline"]));
   if (!json.empty())
     io::write_text_atomically(json, j.dump(2) + "\n");
   std::cerr << comparison_table(j["model"], j["baseline"]) << std::flush;

@@ -4,6 +4,7 @@
 #include "domains/text/text_commands.h"
 #include "domains/text/text_evaluation.h"
 #include "domains/text/text_model_spec.h"
+#include "eval/baseline_comparison.h"
 
 namespace tessera::text {
 
@@ -21,9 +22,12 @@ domains::DomainCommand eval_text_command() {
       const std::string content(corpus.bytes.begin(), corpus.bytes.end());
       const eval::LanguageScore s =
           evaluate_text(*loaded.model, *loaded.tokenizer, content, loaded.spec.mask_fraction, *input);
+      const eval::MetricComparison bits{"bits_per_byte", eval::Better::lower, s.bits_per_byte,
+                                        {{"byte_unigram", eval::byte_unigram_bits_per_byte(content)}}};
       return {{"checkpoint", run.checkpoint}, {"input", *input},       {"objective", loaded.spec.objective},
               {"loss", s.loss},               {"perplexity", s.perplexity}, {"bits_per_byte", s.bits_per_byte},
-              {"tokens", s.tokens},           {"bytes", s.bytes}};
+              {"tokens", s.tokens},           {"bytes", s.bytes},
+              {eval::kComparisonKey, eval::comparison_json({bits})}};
     };
   };
   return c;

@@ -59,6 +59,7 @@ domains::CommandResult evaluate(const EvalFlags& f, const domains::ModelRun& run
               << scored.period.end << "; scored all of its times\n";
   nlohmann::ordered_json j = {{"checkpoint", run.checkpoint}, {"input", f.inputs}, {"initial_times", b.init_times.size()}};
   j.update(eval::forecast_scores_json(b.scores));
+  j[eval::kComparisonKey] = eval::comparison_json(eval::forecast_comparison(b.scores));
   if (!f.json.empty()) io::write_text_atomically(f.json, j.dump(2) + "\n");
   std::cerr << eval::format_forecast_scores(b.scores) << std::flush;
   return j;

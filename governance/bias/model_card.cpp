@@ -12,6 +12,7 @@
 #include "core/io/checkpoint.h"
 #include "core/tensor/tensor.h"
 #include "core/util/error.h"
+#include "governance/report/metrics_log.h"
 
 namespace tessera::bias {
 namespace {
@@ -104,16 +105,7 @@ RunFacts gather(const std::string& run_dir) {
   f.dir = run_dir;
   std::error_code ec;
   if (!fs::is_directory(f.dir, ec)) throw InputError(run_dir, "run directory does not exist");
-  std::ifstream metrics(f.dir / "metrics.jsonl");
-  int64_t line_number = 0;
-  for (std::string line; std::getline(metrics, line);) {
-    ++line_number;
-    if (line.empty()) continue;
-    const Json j = Json::parse(line, nullptr, false);
-    // A run killed mid-write leaves a truncated last line; the records before it stand.
-    if (j.is_discarded() || !j.is_object()) continue;
-    f.metrics.push_back(j);
-  }
+  f.metrics = report::read_metrics_log((f.dir / "metrics.jsonl").string());
   f.eval_path = newest(f.dir, is_eval_json, false);
   if (!f.eval_path.empty()) f.eval = read_json_file(f.eval_path);
   f.audit_path = newest(f.dir, is_audit_json, true);

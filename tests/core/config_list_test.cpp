@@ -37,5 +37,28 @@ TEST(ConfigLists, WrongValuesNameTheKey) {
   EXPECT_EQ(message([&] { m.texts("map", {}); }), "m.map: expected a list of values, got a mapping");
 }
 
+TEST(ConfigLists, ListOfMappingsNamesEachItem) {
+  ConfigFile f = ConfigFile::parse("items:\n  - {name: a, flags: {x: 1, y: [2, 3]}}\n  - {name: b, typo: 1}\n", "cfg.yaml");
+  Section root = f.root();
+  std::vector<Section> items = root.sections("items");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].text("name", ""), "a");
+  Section flags = items[0].section("flags");
+  EXPECT_EQ(flags.keys(), (std::vector<std::string>{"x", "y"}));
+  for (const std::string& key : flags.keys()) flags.texts(key, {});
+  flags.finish();
+  items[0].finish();
+  EXPECT_EQ(items[1].text("name", ""), "b");
+  try {
+    items[1].finish();
+    ADD_FAILURE() << "an unknown key in a list item passed";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown key 'items[1].typo'"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(root.sections("absent").empty());
+  ConfigFile bad = ConfigFile::parse("items: [1]\n", "cfg.yaml");
+  EXPECT_THROW(bad.root().sections("items"), ConfigError);
+}
+
 }  // namespace
 }  // namespace tessera::config
