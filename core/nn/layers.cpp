@@ -1,12 +1,37 @@
 #include "core/nn/layers.h"
 
+#include "core/nn/lora.h"
 #include "core/util/error.h"
 
 namespace tessera::nn {
+namespace {
+
+Tensor activate(const Tensor& x, ops::Activation act) {
+  switch (act) {
+    case ops::Activation::none: return x;
+    case ops::Activation::gelu_tanh: return ops::gelu(x, true);
+    case ops::Activation::gelu_erf: return ops::gelu(x, false);
+    case ops::Activation::silu: return ops::silu(x);
+  }
+  return x;
+}
+
+}  // namespace
 
 Linear::Linear(int64_t in_features, int64_t out_features, bool has_bias) {
   weight = register_parameter("weight", Tensor::zeros({out_features, in_features}));
   if (has_bias) bias = register_parameter("bias", Tensor::zeros({out_features}));
+}
+
+Tensor Linear::forward(const Tensor& x, ops::Activation act) const {
+  if (!adapter_) return ops::linear(x, weight, bias, act);
+  return activate(ops::add(ops::linear(x, weight, bias), adapter_->forward(x)), act);
+}
+
+void Linear::set_adapter(std::shared_ptr<LoraAdapter> adapter) {
+  if (adapter_) throw Error("linear layer already has an adapter");
+  adapter_ = std::move(adapter);
+  register_module("lora", *adapter_);
 }
 
 Embedding::Embedding(int64_t num_embeddings, int64_t dim) {
