@@ -83,7 +83,9 @@ void add_train_command(CLI::App& app, Action& action) {
       ->check(domains::finite_number())
       ->check(CLI::NonNegativeNumber);
   train->add_option("--init-from", f->init_from,
-                    "Fine-tune from this checkpoint (overrides finetune.init_from; see docs/finetuning.md)");
+                    "Fine-tune from this checkpoint (overrides finetune.init_from; see docs/finetuning.md)")
+      ->check(CLI::Validator([](std::string& path) { return path.empty() ? std::string("names no checkpoint") : std::string(); },
+                             "CHECKPOINT"));
   add_carbon_flags(*train, f->carbon);
   add_device_option(train, f->device)->description("Where to train: cpu, cuda or cuda:N (default: training.device)");
   on_parsed(train, action, f, run_training);

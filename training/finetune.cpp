@@ -67,7 +67,11 @@ FinetuneConfig FinetuneConfig::read(config::Section s) {
     c.lora.dropout = l.number("dropout", c.lora.dropout, 0.0, 0.999);
     c.lora.targets = l.texts("targets", c.lora.targets);
     l.finish();
-    nn::check_lora_config(c.lora, "finetune.lora.");
+    try {
+      nn::check_lora_config(c.lora, "");
+    } catch (const ConfigError& e) {
+      l.fail(e.path(), e.what());
+    }
   }
   s.finish();
   return c;

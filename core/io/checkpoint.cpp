@@ -120,6 +120,9 @@ hid_t open_checkpoint(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw CheckpointError(path, "no such file");
   if (std::filesystem::is_directory(path, ec)) throw CheckpointError(path, "is a directory, not a checkpoint file");
+  // HDF5 would wait forever on a FIFO and read a device without end.
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw CheckpointError(path, "is a device, FIFO or socket, not a checkpoint file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw CheckpointError(path, "not an HDF5 checkpoint (truncated, corrupted or another format)");
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) throw CheckpointError(path, "cannot open HDF5 file (truncated or corrupted)");
