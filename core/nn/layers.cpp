@@ -4,19 +4,6 @@
 #include "core/util/error.h"
 
 namespace tessera::nn {
-namespace {
-
-Tensor activate(const Tensor& x, ops::Activation act) {
-  switch (act) {
-    case ops::Activation::none: return x;
-    case ops::Activation::gelu_tanh: return ops::gelu(x, true);
-    case ops::Activation::gelu_erf: return ops::gelu(x, false);
-    case ops::Activation::silu: return ops::silu(x);
-  }
-  return x;
-}
-
-}  // namespace
 
 Linear::Linear(int64_t in_features, int64_t out_features, bool has_bias) {
   weight = register_parameter("weight", Tensor::zeros({out_features, in_features}));
@@ -25,7 +12,10 @@ Linear::Linear(int64_t in_features, int64_t out_features, bool has_bias) {
 
 Tensor Linear::forward(const Tensor& x, ops::Activation act) const {
   if (!adapter_) return ops::linear(x, weight, bias, act);
-  return activate(ops::add(ops::linear(x, weight, bias), adapter_->forward(x)), act);
+  // [x, s A x] [W, B]^T + b = W x + b + s B A x in one GEMM with the activation fused. Measured
+  // (bench/finetune_memory.sh): less peak memory than adding a separate low-rank product.
+  const int64_t last = x.dim() - 1;
+  return ops::linear(ops::concat({x, adapter_->project_down(x)}, last), ops::concat({weight, adapter_->b}, 1), bias, act);
 }
 
 void Linear::set_adapter(std::shared_ptr<LoraAdapter> adapter) {

@@ -27,9 +27,9 @@ LoraAdapter::LoraAdapter(int64_t in_features, int64_t out_features, const LoraCo
   b = register_parameter("b", Tensor::zeros({out_features, config.rank}));
 }
 
-Tensor LoraAdapter::forward(const Tensor& x) const {
+Tensor LoraAdapter::project_down(const Tensor& x) const {
   const DropoutSource dropout{training() && dropout_ > 0 ? dropout_generator_ : nullptr, dropout_};
-  return ops::scale(ops::linear(ops::linear(dropout.apply(x), a, Tensor()), b, Tensor()), scale_);
+  return ops::scale(ops::linear(dropout.apply(x), a, Tensor()), scale_);
 }
 
 void LoraAdapter::initialize(Generator& generator) {

@@ -2,7 +2,8 @@
 // LoRA (Hu et al. 2021): a frozen Linear y = W x + b learns a low-rank update instead,
 // y = W x + b + (alpha / rank) B A x, with A [rank, in] drawn Kaiming-uniform as in the paper's
 // reference code, B [out, rank] zero (so an adapted layer starts out equal to its base), and
-// dropout on the adapter's input while training. Built from two `ops::linear` calls: no op of its own.
+// dropout on the adapter's input while training. Built from `ops::linear` and `ops::concat`: no op of
+// its own.
 #include <string>
 #include <vector>
 
@@ -29,8 +30,9 @@ class LoraAdapter : public Module {
  public:
   // `dropout_generator` draws the masks (while training, when dropout > 0).
   LoraAdapter(int64_t in_features, int64_t out_features, const LoraConfig& config, Generator* dropout_generator);
-  // (alpha / rank) B A dropout(x): what the adapter adds to its layer's output.
-  Tensor forward(const Tensor& x) const;
+  // (alpha / rank) A dropout(x), [..., rank]: the adapter adds B times this to its layer's output
+  // (nn::Linear::forward).
+  Tensor project_down(const Tensor& x) const;
   // A Kaiming-uniform, B zero.
   void initialize(Generator& generator);
   Tensor a;  // [rank, in]

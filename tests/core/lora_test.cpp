@@ -51,6 +51,25 @@ TEST(Lora, AdaptedLayerAtInitEqualsItsBase) {
   EXPECT_LE(largest, 0.5);  // Kaiming-uniform bound 1 / sqrt(in)
 }
 
+TEST(Lora, AdaptedTrunkAtInitEqualsItsBase) {
+  nn::TrunkConfig t;
+  t.d_model = 96;  // wide enough that the GEMMs run their blocked paths
+  t.n_layer = 2;
+  t.n_head = 4;
+  t.max_positions = 16;
+  nn::Trunk trunk(t);
+  Generator g(11);
+  nn::init_gpt2(trunk, t.n_layer, g);
+  trunk.set_training(false);
+  nn::Tokens tokens;
+  tokens.embeddings = random_tensor({2, 16, 96}, 12);
+  const std::vector<double> base = trunk.forward(tokens).to_doubles();
+  nn::attach_lora(trunk, config(8, 16.0), g);
+  const std::vector<double> adapted = trunk.forward(tokens).to_doubles();
+  ASSERT_EQ(adapted.size(), base.size());
+  for (size_t i = 0; i < base.size(); ++i) ASSERT_NEAR(adapted[i], base[i], 1e-5) << i;
+}
+
 TEST(Lora, AddsScaledLowRankTermBeforeTheActivation) {
   AdaptedLinear l;
   l.adapter->b.copy_(random_tensor({5, 3}, 5));
