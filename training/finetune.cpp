@@ -86,7 +86,13 @@ Finetuning prepare_finetuning(Task& task, const FinetuneConfig& c, uint64_t seed
   }
   std::error_code ec;
   const std::string base = fs::absolute(c.init_from, ec).lexically_normal().string();
-  io::read_checkpoint_meta(base);  // a missing, corrupt or foreign file: one line naming it
+  const io::CheckpointMeta base_meta = io::read_checkpoint_meta(base);  // missing, corrupt, foreign: one line
+  if (holds_adapters(base_meta)) {
+    auto named = base_meta.attributes.find(kInitFromAttribute);
+    throw CheckpointError(base, "holds LoRA adapters, not a whole model; fine-tune from its base" +
+                                    (named == base_meta.attributes.end() ? std::string() : " " + named->second) +
+                                    " instead");
+  }
   refuse_own_checkpoint(base, checkpoint);
   const std::string checksum = io::checkpoint_checksum(base);
   if (!resume_from.empty()) {

@@ -205,6 +205,7 @@ TEST_F(FinetuneCli, BadInitFromIsOneLineAndWritesNoCheckpoint) {
   const std::string whole = slurp(base_);
   write(dir_ + "/truncated.h5", whole.substr(0, whole.size() / 2));
   ASSERT_EQ(mkfifo((dir_ + "/fifo.h5").c_str(), 0600), 0);
+  ASSERT_EQ(finetune("adapters", "lora", "--max-steps 1").exit_code, 0);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--init-from " + dir_ + "/absent.h5", "absent.h5: no such file"},
       {"--init-from " + dir_ + "/garbage.h5", "not an HDF5 checkpoint"},
@@ -214,6 +215,7 @@ TEST_F(FinetuneCli, BadInitFromIsOneLineAndWritesNoCheckpoint) {
       {"--init-from " + dir_ + "/fifo.h5", "is a device, FIFO or socket"},
       {"--init-from /dev/zero", "is a device, FIFO or socket"},
       {"--init-from ''", "--init-from: names no checkpoint"},
+      {"--init-from " + checkpoint("adapters"), "holds LoRA adapters, not a whole model; fine-tune from its base"},
       {"--init-from " + base_ + " --set model.d_model=32", "its trunk differs"},
       {"--init-from " + base_ + " --set finetune.mode=lora --set finetune.lora.rank=0", "finetune.lora.rank"},
       {"--init-from " + base_ + " --set finetune.mode=lora --set finetune.lora.rank=-3", "finetune.lora.rank"},
