@@ -1,6 +1,7 @@
 // `tessera audit bias`: a bias audit of a table of predictions (any model, any CSV), or of a
 // checkpoint on its domain's data through the domain's bias audit (configs/audit/<domain>.yaml).
 // Both end in governance/bias: per-group metrics with intervals, comparisons, verdict, reports.
+#include <algorithm>
 #include <memory>
 
 #include "cli/carbon_options.h"
@@ -91,21 +92,22 @@ int audit_table(const AuditFlags& f) {
 
 int audit_checkpoint(const AuditFlags& f) {
   if (f.config.empty()) throw InputError("--config", "is required with --checkpoint (configs/audit/<domain>.yaml)");
-  const io::CheckpointMeta meta = io::read_checkpoint_meta(f.checkpoint);
-  std::string domain_name;
-  if (!domains::find_model(meta.architecture, &domain_name))
-    throw CheckpointError(f.checkpoint, "holds a '" + meta.architecture + "' model, which no domain of this build knows");
+  const std::vector<std::string> held = domains::checkpoint_domains(io::read_checkpoint_meta(f.checkpoint), f.checkpoint);
+  bias::check_audit_output_dir(f.output_dir, {f.checkpoint, f.config});
+  config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
+  config::Section root = file.root();
+  // A multi-domain checkpoint holds several models: the config's `domain` says which is audited.
+  const std::string domain_name = root.text("domain", held.size() == 1 ? held.front() : "");
+  if (std::find(held.begin(), held.end(), domain_name) == held.end()) {
+    std::string models;
+    for (const std::string& d : held) models += (models.empty() ? "" : ", ") + d;
+    root.fail("domain", "is '" + domain_name + "', but " + f.checkpoint + " holds " + models + " models");
+  }
   const domains::Domain* domain = nullptr;
   for (const auto& d : domains::registered_domains())
     if (d.name == domain_name) domain = &d;
   if (!domain || !domain->bias_audit)
     throw InputError(f.checkpoint, "the " + domain_name + " domain has no bias audit (yet)");
-  bias::check_audit_output_dir(f.output_dir, {f.checkpoint, f.config});
-  config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
-  config::Section root = file.root();
-  const std::string configured = root.text("domain", domain_name);
-  if (configured != domain_name)
-    root.fail("domain", "is '" + configured + "', but " + f.checkpoint + " holds a " + domain_name + " model");
   const bias::AuditSettings settings = settings_of(root);
   config::Section data = root.section("data");
   root.finish();

@@ -8,6 +8,7 @@
 #include "core/io/checkpoint.h"
 #include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
+#include "core/util/error.h"
 #include "domains/plugin/domain_registry.h"
 #include "governance/bias/model_card.h"
 
@@ -36,8 +37,12 @@ int write_card(const CardFlags& f) {
   bias::CardInputs in;
   in.checkpoint = f.checkpoint;
   in.run_dir = f.run_dir;
-  std::string domain;
-  if (domains::find_model(io::read_checkpoint_meta(f.checkpoint).architecture, &domain)) in.domain = domain;
+  try {
+    for (const std::string& d : domains::checkpoint_domains(io::read_checkpoint_meta(f.checkpoint), f.checkpoint))
+      in.domain += (in.domain.empty() ? "" : ", ") + d;
+  } catch (const CheckpointError&) {
+    in.domain.clear();  // a model no domain of this build knows still gets a card, its domain unknown
+  }
   const std::string card = bias::model_card_markdown(in);
   if (f.output.empty()) {
     std::cout << card;

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/io/checkpoint.h"
+#include "core/task/model_parts.h"
 #include "core/util/error.h"
 #include "domains/plugin/domain_registry.h"
 
@@ -16,7 +17,8 @@ struct InfoFlags {
 };
 
 // Summarizes a checkpoint without building its model (sizes per top-level module); --verify
-// builds it through the domain that registered its architecture.
+// builds it through the domain that registered its architecture (each part's, for a multi-domain
+// checkpoint).
 int describe_checkpoint(const InfoFlags& f) {
   const std::string& path = f.checkpoint;
   const io::CheckpointMeta meta = io::read_checkpoint_meta(path);
@@ -33,11 +35,19 @@ int describe_checkpoint(const InfoFlags& f) {
       parameters += n;
     }
   }
-  std::string domain;
-  const domains::DomainModel* model = domains::find_model(meta.architecture, &domain);
+  // A multi-domain checkpoint is one model per part; each part is its domain's.
+  std::vector<ModelPart> parts = meta.architecture == kMultiDomainArchitecture ? model_parts(meta, path)
+                                                                             : std::vector<ModelPart>{{"", meta.architecture}};
+  std::vector<std::pair<const domains::DomainModel*, std::string>> models;
+  nlohmann::ordered_json domain_names = nlohmann::ordered_json::array();
+  for (const ModelPart& part : parts) {
+    std::string domain;
+    models.emplace_back(domains::find_model(part.architecture, &domain), part.architecture);
+    domain_names.push_back(models.back().first ? nlohmann::ordered_json(domain) : nlohmann::ordered_json());
+  }
   nlohmann::ordered_json j = {{"checkpoint", path},
                               {"architecture", meta.architecture},
-                              {"domain", model ? nlohmann::ordered_json(domain) : nlohmann::ordered_json()},
+                              {"domain", parts.front().name.empty() ? domain_names[0] : domain_names},
                               {"step", meta.step},
                               {"parameters", parameters},
                               {"modules", per_module},
@@ -53,9 +63,13 @@ int describe_checkpoint(const InfoFlags& f) {
     else
       j["attributes"][name] = text;
   }
+  if (!parts.front().name.empty())
+    for (const ModelPart& part : parts) j["parts"].push_back({{"name", part.name}, {"architecture", part.architecture}});
   if (f.verify) {
-    if (!model) throw CheckpointError(path, "holds a '" + meta.architecture + "' model, which no domain of this build knows");
-    model->load(path, Device::cpu());
+    for (const auto& [model, architecture] : models) {
+      if (!model) throw CheckpointError(path, "holds a '" + architecture + "' model, which no domain of this build knows");
+      model->load(path, Device::cpu());
+    }
     j["verified"] = true;
   }
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;

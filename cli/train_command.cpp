@@ -12,6 +12,7 @@
 #include "core/dist/session.h"
 #include "core/task/task.h"
 #include "core/util/error.h"
+#include "training/multi_task.h"
 #include "training/run_dir_lock.h"
 #include "training/trainer.h"
 
@@ -44,6 +45,7 @@ int run_training(const TrainFlags& f) {
   config::Section root = file.root();
   std::unique_ptr<CarbonScope> carbon =
       start_carbon(carbon_settings(f.carbon, root.section("carbon")), "train", run_dir, "other");
+  training::register_multi_task();
   std::unique_ptr<Task> task = make_task(root);
   const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
   const training::FinetuneConfig finetune =

@@ -10,7 +10,8 @@ namespace tessera::training {
 class Progress {
  public:
   Progress(int64_t first_step, int64_t last_step);
-  void update(int64_t step, double loss, double tokens_per_s, double lr);
+  // `parts`: the loss by part (domain) since the previous line, e.g. "text 1.234 weather 0.056".
+  void update(int64_t step, double loss, double tokens_per_s, double lr, const std::string& parts = "");
   // A line that must not be overwritten (evaluation results, checkpoint notes).
   void note(const std::string& line);
   void finish();

@@ -91,6 +91,8 @@ class Run {
   StepReport step();
   double micro_batch(int64_t micro);
   void report(const StepReport& r);
+  std::map<std::string, LossSum> sum_over_ranks(std::map<std::string, LossSum> parts);
+  void add_evaluation(nlohmann::ordered_json& j, int64_t step);
   double evaluate();
   void save();
   RunResult finish();
@@ -119,6 +121,7 @@ class Run {
   const std::chrono::steady_clock::time_point start_;
   RunResult result_;
   int64_t saved_at_ = -1, evaluated_at_ = -1;  // steps of the last checkpoint and evaluation
+  std::map<std::string, LossSum> parts_since_log_;
 };
 
 Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
@@ -170,6 +173,7 @@ StepReport Run::step() {
   r.step = opt_.steps();
   r.loss = comm_.all_reduce(loss_sum, dist::ReduceOp::sum) / static_cast<double>(plan_.per_step());
   r.tokens = task_.items_per_batch() * plan_.per_step();
+  r.loss_parts = sum_over_ranks(task_.take_loss_parts());
   r.seconds = seconds_since(t0);
   return r;
 }
@@ -192,8 +196,26 @@ double Run::micro_batch(int64_t micro) {
   return loss_value;
 }
 
-// Rank 0 logs every training.log_every steps, at each evaluation and at the last step.
+std::map<std::string, LossSum> Run::sum_over_ranks(std::map<std::string, LossSum> parts) {
+  if (parts.empty() || comm_.size() == 1) return parts;
+  std::vector<double> flat;
+  for (const auto& [name, p] : parts) flat.insert(flat.end(), {p.sum, static_cast<double>(p.count)});
+  comm_.all_reduce(flat.data(), flat.size(), dist::ReduceOp::sum);
+  size_t i = 0;
+  for (auto& [name, p] : parts) {
+    p.sum = flat[i++];
+    p.count = static_cast<int64_t>(flat[i++]);
+  }
+  return parts;
+}
+
+// Rank 0 logs every training.log_every steps, at each evaluation and at the last step; a
+// multi-part task's losses by part are the means over the steps since the previous line.
 void Run::report(const StepReport& r) {
+  for (const auto& [name, p] : r.loss_parts) {
+    parts_since_log_[name].sum += p.sum;
+    parts_since_log_[name].count += p.count;
+  }
   const bool eval_now = c_.eval_every > 0 && r.step % c_.eval_every == 0;
   if (!root_ || !(r.step % c_.log_every == 0 || eval_now || r.step == target_)) return;
   const double tokens_per_s = static_cast<double>(r.tokens) / std::max(1e-9, r.seconds);
@@ -204,12 +226,30 @@ void Run::report(const StepReport& r) {
                               {"grad_norm", r.grad_norm},
                               {"elapsed_s", elapsed()}};
   if (comm_.size() > 1) j["comm_wait_s"] = r.comm_wait_s;
-  if (eval_now) {
-    j["eval_loss"] = evaluate();
-    progress_.note("step " + std::to_string(r.step) + ": eval loss " + std::to_string(result_.eval_loss));
+  std::string parts;
+  for (const auto& [name, p] : parts_since_log_) {
+    if (p.count == 0) continue;
+    const double mean = p.sum / static_cast<double>(p.count);
+    j[name + "_loss"] = mean;
+    char text[64];
+    std::snprintf(text, sizeof text, "%s%s %.4f", parts.empty() ? "" : " ", name.c_str(), mean);
+    parts += text;
   }
+  parts_since_log_.clear();
+  if (eval_now) add_evaluation(j, r.step);
   if (metrics_) metrics_->write(j);
-  progress_.update(r.step, r.loss, tokens_per_s, r.lr);
+  progress_.update(r.step, r.loss, tokens_per_s, r.lr, parts);
+}
+
+// eval_loss (and a multi-part task's eval loss by part) into a metrics line, and a note for people.
+void Run::add_evaluation(nlohmann::ordered_json& j, int64_t step) {
+  j["eval_loss"] = evaluate();
+  std::string line = "step " + std::to_string(step) + ": eval loss " + std::to_string(result_.eval_loss);
+  for (const auto& [name, loss] : task_.eval_loss_parts()) {
+    j[name + "_eval_loss"] = loss;
+    line += ", " + name + " " + std::to_string(loss);
+  }
+  progress_.note(line);
 }
 
 double Run::evaluate() {
@@ -257,8 +297,10 @@ RunResult Run::finish() {
     return result_;
   }
   if (root_ && evaluated_at_ != result_.step) {
-    const double eval = evaluate();
-    if (metrics_) metrics_->write({{"step", result_.step}, {"eval_loss", eval}, {"elapsed_s", elapsed()}});
+    nlohmann::ordered_json j = {{"step", result_.step}};
+    add_evaluation(j, result_.step);
+    j["elapsed_s"] = elapsed();
+    if (metrics_) metrics_->write(j);
   }
   save();
   return result_;

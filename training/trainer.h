@@ -6,6 +6,7 @@
 // evaluates and writes metrics, progress and checkpoints.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -53,6 +54,7 @@ struct StepReport {
   int64_t tokens = 0;    // items (tokens, samples) of the step over all ranks
   double seconds = 0;    // wall time from drawing the first micro-batch to the update
   double comm_wait_s = 0;  // data parallel: communication the backward pass did not hide
+  std::map<std::string, LossSum> loss_parts;  // a multi-part task's losses of the step, over all ranks
 };
 
 // Told on every rank after every step, so an observer (a benchmark) can time steps and follow

@@ -162,6 +162,13 @@ std::vector<double> Section::numbers(const std::string& key, const std::vector<d
   return v;
 }
 
+std::vector<std::string> Section::keys() const {
+  std::vector<std::string> out;
+  if (node_.IsMap())
+    for (const auto& kv : node_) out.push_back(kv.first.Scalar());
+  return out;
+}
+
 void Section::finish() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();

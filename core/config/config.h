@@ -34,6 +34,8 @@ class Section {
   std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback,
                               double min = -std::numeric_limits<double>::infinity(),
                               double max = std::numeric_limits<double>::infinity());
+  // The keys present, in file order (for sections whose keys are names the user chooses).
+  std::vector<std::string> keys() const;
   // Throws ConfigError for keys that were never read (typos, misplaced keys).
   void finish() const;
   // Throws ConfigError naming this key: for constraints that involve several keys.

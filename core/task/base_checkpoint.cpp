@@ -102,19 +102,22 @@ nn::LoraConfig lora_config_of(const io::CheckpointMeta& meta, const std::string&
 }
 
 std::set<std::string> load_base_of_adapters(const std::string& path, const io::CheckpointMeta& meta,
+                                            const std::string& part, const std::string& architecture,
                                             const nn::NamedTensors& params) {
   const std::string base = attribute(meta, path, kInitFromAttribute);
   check_base(path, base, attribute(meta, path, kInitFromChecksumAttribute));
+  const std::vector<io::StoredTensor> listing = io::list_checkpoint_tensors(path);
   std::set<std::string> own;
-  for (const io::StoredTensor& t : io::list_checkpoint_tensors(path)) own.insert(t.name);
+  for (const io::StoredTensor& t : listing) own.insert(t.name);
+  const nn::NamedTensors named = stored_names(part, params, listing);
   std::set<std::string> from_base;
   nn::NamedTensors wanted;
-  for (const auto& [name, t] : params)
-    if (!own.count(name)) {
-      from_base.insert(name);
-      wanted.emplace_back(name, t);
+  for (size_t i = 0; i < params.size(); ++i)
+    if (!own.count(named[i].first)) {
+      from_base.insert(params[i].first);
+      wanted.push_back(params[i]);
     }
-  load_base(base, match_base(base, meta.architecture, wanted, from_base, from_base));
+  load_base(base, match_base(base, architecture, wanted, from_base, from_base));
   return from_base;
 }
 

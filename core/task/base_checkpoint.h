@@ -42,10 +42,12 @@ std::string lora_config_json(const nn::LoraConfig& config);
 // The adapters' settings stored in the checkpoint at `path`; CheckpointError when unreadable.
 nn::LoraConfig lora_config_of(const io::CheckpointMeta& meta, const std::string& path);
 
-// For the adapter checkpoint at `path` (meta read from it) and a model whose adapters are attached:
-// loads from its base every parameter of `params` that `path` does not store, after checking the
-// base's checksum. Returns their names (the frozen base).
+// For the adapter checkpoint at `path` (meta read from it) and a model of `architecture` whose
+// adapters are attached, stored in `path` under the names of `part` (core/task/model_parts.h; ""
+// for a single-domain checkpoint): loads from its base every parameter of `params` that `path`
+// does not store, after checking the base's checksum. Returns their names (the frozen base).
 std::set<std::string> load_base_of_adapters(const std::string& path, const io::CheckpointMeta& meta,
+                                            const std::string& part, const std::string& architecture,
                                             const nn::NamedTensors& params);
 
 }  // namespace tessera

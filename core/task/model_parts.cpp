@@ -7,6 +7,10 @@
 
 namespace tessera {
 
+config::Section part_config(config::Section root, const std::string& part) {
+  return root.section(kPartsSection).section(part);
+}
+
 std::string model_parts_json(const std::vector<ModelPart>& parts) {
   nlohmann::json list = nlohmann::json::array();
   for (const ModelPart& p : parts) list.push_back({{"name", p.name}, {"architecture", p.architecture}});

@@ -8,16 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "core/config/config.h"
 #include "core/io/checkpoint.h"
 
 namespace tessera {
 
 inline constexpr const char* kMultiDomainArchitecture = "multi";
+inline constexpr const char* kPartsSection = "parts";  // of a multi-domain run config
 
 struct ModelPart {
   std::string name;
   std::string architecture;
 };
+
+// A part's own run config in the config of a multi-domain run.
+config::Section part_config(config::Section root, const std::string& part);
 
 std::string model_parts_json(const std::vector<ModelPart>& parts);
 // The parts of a multi-domain checkpoint; CheckpointError (naming `path`) when the list is

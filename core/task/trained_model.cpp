@@ -12,6 +12,10 @@ TrainedCheckpoint::TrainedCheckpoint(std::string path, io::CheckpointMeta meta, 
     : path_(std::move(path)), meta_(std::move(meta)), part_(std::move(part)),
       config_(config::ConfigFile::parse(meta_.config, path_)) {}
 
+config::Section TrainedCheckpoint::config() {
+  return part_.empty() ? config_.root() : part_config(config_.root(), part_);
+}
+
 std::string TrainedCheckpoint::text_attribute(const std::string& name) const {
   auto it = meta_.attributes.find(part_.empty() ? name : part_ + "/" + name);
   if (it == meta_.attributes.end()) throw CheckpointError(path_, "has no " + name);
@@ -37,7 +41,7 @@ TrainedCheckpoint load_trained_model(const std::string& path, const ModelKind& k
     Generator unused;
     nn::attach_lora(model, lora_config_of(checkpoint.meta(), path), unused);
     params = model.named_parameters();
-    const std::set<std::string> from_base = load_base_of_adapters(path, checkpoint.meta(), params);
+    const std::set<std::string> from_base = load_base_of_adapters(path, checkpoint.meta(), part, kind.architecture, params);
     params.erase(std::remove_if(params.begin(), params.end(),
                                 [&](const auto& named) { return from_base.count(named.first) > 0; }),
                  params.end());

@@ -22,7 +22,7 @@ class TrainedCheckpoint {
   const std::string& path() const { return path_; }
   const io::CheckpointMeta& meta() const { return meta_; }
   // The run's config as it was trained (the domain reads its model sections from it).
-  config::Section config() { return part_.empty() ? config_.root() : config_.root().section(part_); }
+  config::Section config();
   // A JSON attribute (a tokenizer, a grid); CheckpointError naming it when missing or malformed.
   nlohmann::json json_attribute(const std::string& name) const;
   std::string text_attribute(const std::string& name) const;

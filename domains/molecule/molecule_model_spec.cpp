@@ -25,6 +25,7 @@ MoleculeDataSpec read_molecule_data_spec(config::Section& root) {
   if (f.size() != 3 || f[0] <= 0 || f[2] <= 0 || f[0] + f[1] + f[2] > 1.0 + 1e-9)
     d.fail("fractions", "needs three fractions (train, validation, test) with positive train and test, summing to at most 1");
   s.split.fractions = {f[0], f[1], f[2]};
+  s.split.label_fraction = d.number("label_fraction", 1.0, 1e-6, 1.0);
   s.skip_invalid = d.choice("on_invalid", "skip", {"skip", "error"}) == "skip";
   s.batch_size = d.integer("batch_size", 32, 1, 1 << 14);
   d.finish();

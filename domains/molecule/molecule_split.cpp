@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/util/rng.h"
+#include "core/util/seeded_subset.h"
 
 namespace tessera::molecule {
 namespace {
@@ -14,9 +15,7 @@ void shuffle(std::vector<T>& v, Generator& g) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[g.below(i)]);
 }
 
-}  // namespace
-
-Split split_molecules(const std::vector<std::string>& scaffolds, const SplitSpec& spec) {
+Split split_all_labels(const std::vector<std::string>& scaffolds, const SplitSpec& spec) {
   const int64_t n = static_cast<int64_t>(scaffolds.size());
   const double total = spec.fractions[0] + spec.fractions[1] + spec.fractions[2];
   const int64_t train_size = static_cast<int64_t>(spec.fractions[0] / total * static_cast<double>(n));
@@ -50,6 +49,14 @@ Split split_molecules(const std::vector<std::string>& scaffolds, const SplitSpec
                                                                                                          : s.test;
       into.insert(into.end(), members.begin(), members.end());
     }
+  return s;
+}
+
+}  // namespace
+
+Split split_molecules(const std::vector<std::string>& scaffolds, const SplitSpec& spec) {
+  Split s = split_all_labels(scaffolds, spec);
+  s.train = seeded_subset(s.train, spec.label_fraction, splitmix64(spec.seed ^ 0x1abe1ull));
   return s;
 }
 

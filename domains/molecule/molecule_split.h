@@ -13,6 +13,9 @@ struct SplitSpec {
   std::string kind = "random";  // random | scaffold
   uint64_t seed = 0;
   std::array<double, 3> fractions{0.8, 0.1, 0.1};
+  // The share of the training split whose labels are used (a seeded subset; validation and test
+  // stay as they are): for learning curves over the number of labels.
+  double label_fraction = 1.0;
 };
 
 struct Split {

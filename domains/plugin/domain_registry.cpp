@@ -1,5 +1,8 @@
 #include "domains/plugin/domain_registry.h"
 
+#include "core/task/model_parts.h"
+#include "core/util/error.h"
+
 namespace tessera::domains {
 
 // Defined in the generated all_domains.cpp: one call per entry of TESSERA_DOMAINS.
@@ -38,6 +41,22 @@ const DomainModel* find_model(const std::string& architecture, std::string* doma
         return &m;
       }
   return nullptr;
+}
+
+std::vector<std::string> checkpoint_domains(const io::CheckpointMeta& meta, const std::string& path) {
+  std::vector<std::string> architectures{meta.architecture};
+  if (meta.architecture == kMultiDomainArchitecture) {
+    architectures.clear();
+    for (const ModelPart& p : model_parts(meta, path)) architectures.push_back(p.architecture);
+  }
+  std::vector<std::string> names;
+  for (const std::string& architecture : architectures) {
+    std::string name;
+    if (!find_model(architecture, &name))
+      throw CheckpointError(path, "holds a '" + architecture + "' model, which no domain of this build knows");
+    names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace tessera::domains

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/io/checkpoint.h"
 #include "domains/plugin/domain.h"
 
 namespace tessera::domains {
@@ -14,5 +15,9 @@ const std::vector<Domain>& registered_domains();
 
 // The domain model a checkpoint's architecture names, or null when no domain knows it.
 const DomainModel* find_model(const std::string& architecture, std::string* domain_name = nullptr);
+
+// The domains whose models the checkpoint at `path` holds: one, or one per part of a multi-domain
+// checkpoint. CheckpointError when a model is one no domain of this build knows.
+std::vector<std::string> checkpoint_domains(const io::CheckpointMeta& meta, const std::string& path);
 
 }  // namespace tessera::domains

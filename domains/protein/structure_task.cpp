@@ -6,6 +6,7 @@
 
 #include "core/autograd/autograd.h"
 #include "core/util/error.h"
+#include "core/util/seeded_subset.h"
 #include "domains/protein/distance_lddt.h"
 #include "domains/protein/distogram_bins.h"
 #include "modalities/sequence/masked_residues.h"
@@ -41,6 +42,8 @@ StructureTask::StructureTask(config::Section& root) {
     d.fail("fractions", "must be three shares (train, validation, test) that sum to 1, the first two above 0");
   split.fractions = {fractions[0], fractions[1], fractions[2]};
   split.seed = static_cast<uint64_t>(d.integer("split_seed", 1, 0));
+  // The share of the training clusters whose structures are used (validation and test unchanged).
+  const double label_fraction = d.number("label_fraction", 1.0, 1e-6, 1.0);
   crop_size_ = d.integer("crop_size", 256, kMinChainLength, 1 << 14);
   batch_size_ = d.integer("batch_size", 2, 1, 1024);
   d.finish();
@@ -48,9 +51,11 @@ StructureTask::StructureTask(config::Section& root) {
 
   data_ = load_training_chains(data_paths_, split);
   report_skipped(data_.skipped);
-  train_clusters_ = by_cluster(data_, kTrain);
+  train_clusters_ = seeded_subset(by_cluster(data_, kTrain), label_fraction, splitmix64(split.seed ^ 0x1abe1ull));
   validation_clusters_ = by_cluster(data_, kValidation);
-  baseline_ = SeparationBaseline::fit(data_.of(kTrain));
+  std::vector<const ProteinChain*> labelled;
+  for (const auto& cluster : train_clusters_) labelled.insert(labelled.end(), cluster.begin(), cluster.end());
+  baseline_ = SeparationBaseline::fit(labelled);
   model_ = std::make_unique<StructureModel>(spec_.model);
 }
 
@@ -150,9 +155,10 @@ std::map<std::string, std::string> StructureTask::checkpoint_attributes() const 
 std::string StructureTask::describe() const {
   char buf[320];
   std::snprintf(buf, sizeof buf,
-                "%s: %zu chains in %d identity clusters (%zu train / %zu validation / %zu test), %zu skipped, "
-                "crops of %lld, %.2fM parameters",
-                kArchitecture, data_.chains.size(), data_.clusters, data_.of(kTrain).size(),
+                "%s: %zu chains in %d identity clusters (%zu train, %zu of %zu clusters used / %zu validation / %zu test), "
+                "%zu skipped, crops of %lld, %.2fM parameters",
+                kArchitecture, data_.chains.size(), data_.clusters, data_.of(kTrain).size(), train_clusters_.size(),
+                by_cluster(data_, kTrain).size(),
                 data_.of(kValidation).size(), data_.of(kTest).size(), data_.skipped.size(),
                 static_cast<long long>(crop_size_), static_cast<double>(model_->num_parameters()) / 1e6);
   return buf;

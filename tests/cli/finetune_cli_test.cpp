@@ -117,6 +117,43 @@ TEST_F(FinetuneCli, AnotherDomainsCheckpointGivesOnlyTheTrunk) {
                              "its trunk differs: 'trunk/blocks/0/ln1/weight' is [32] f32 there but [16] f32 in this model"));
 }
 
+// A multi-domain checkpoint (task: multi, text and molecule parts on one trunk of width 16) as a
+// base: a molecule run takes its part; a lora fine-tune of the multi run itself resumes exactly and
+// its molecule part predicts on top of the base.
+TEST_F(FinetuneCli, MultiDomainCheckpointAsBaseAndLoraOfAMultiRun) {
+  write(dir_ + "/multi-corpus.txt", std::string(3000, 'b') + " the lazy dog sleeps");
+  write(dir_ + "/multi.yaml", "task: multi\nparts:\n  text:\n    task: text/language_model\n    data: {path: " + dir_ +
+                                  "/multi-corpus.txt, batch_size: 4}\n    model: {context: 32, d_model: 16, n_layer: 1, "
+                                  "n_head: 2}\n  molecule:\n    task: molecule/property\n    data: {path: " + csv_ +
+                                  ", smiles_column: smiles, id_column: name, targets: [y], batch_size: 8}\n    model: "
+                                  "{d_model: 16, n_layer: 1, n_head: 2, max_atoms: 32, descriptors: true}\ntraining:\n  "
+                                  "max_steps: 6\n  lr: 1.0e-3\n  eval_batches: 1\n  seed: 3\n  threads: 1\n");
+  auto multi = [&](const std::string& run, const std::string& flags) {
+    return run_tessera("train --config " + dir_ + "/multi.yaml --no-carbon --run-dir " + dir_ + "/" + run + " " + flags);
+  };
+  ASSERT_EQ(multi("multi-base", "").exit_code, 0);
+  const std::string base = checkpoint("multi-base");
+
+  const CommandResult part = finetune("from-multi", "frozen", "--set training.lr=0 --max-steps 1", base);
+  ASSERT_EQ(part.exit_code, 0) << part.err;
+  EXPECT_NE(part.err.find("21 of 21 parameter tensors from the base"), std::string::npos) << part.err;
+  const Tensors stored = raw_tensors(base), mine = parameters(checkpoint("from-multi"));
+  for (const auto& [name, bytes] : mine) {
+    const std::string in_base = stored.count("molecule/" + name) ? "molecule/" + name : name;
+    ASSERT_EQ(stored.count(in_base), 1u) << name;
+    EXPECT_EQ(bytes, stored.at(in_base)) << name;
+  }
+
+  const std::string lora = "--init-from " + base + " --set finetune.mode=lora";
+  ASSERT_EQ(multi("multi-lora", lora).exit_code, 0);
+  ASSERT_EQ(multi("multi-lora-parts", lora + " --max-steps 3").exit_code, 0);
+  const CommandResult resumed = multi("multi-lora-parts", lora + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(raw_tensors(checkpoint("multi-lora")), raw_tensors(checkpoint("multi-lora-parts")));
+  const CommandResult p = predict(checkpoint("multi-lora"), "multi-lora.csv");
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+}
+
 TEST_F(FinetuneCli, FrozenTrunkStaysBitIdenticalWhileTheHeadTrains) {
   const CommandResult r = finetune("frozen", "frozen", "--set training.lr=1e-2");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -53,6 +54,29 @@ TEST(MoleculeSplit, ScaffoldSetsStayWholeAndLargeOnesTrain) {
     for (const auto& [scaffold, in] : parts) EXPECT_EQ(in.size(), 1u) << scaffold << " is split";
     EXPECT_EQ(split.train.size(), 80u);
     EXPECT_EQ(split.validation.size(), 10u);
+  }
+}
+
+TEST(MoleculeSplit, LabelFractionKeepsASeededShareOfTrainingOnly) {
+  std::vector<std::string> scaffolds;
+  for (int i = 0; i < 200; ++i) scaffolds.push_back("s" + std::to_string(i % 23));
+  for (const std::string kind : {"random", "scaffold"}) {
+    SplitSpec spec;
+    spec.kind = kind;
+    spec.seed = 5;
+    const Split all = split_molecules(scaffolds, spec);
+    spec.label_fraction = 0.3;
+    const Split some = split_molecules(scaffolds, spec);
+    EXPECT_EQ(some.test, all.test) << kind;
+    EXPECT_EQ(some.validation, all.validation) << kind;
+    EXPECT_EQ(some.train.size(), static_cast<size_t>(std::llround(0.3 * static_cast<double>(all.train.size())))) << kind;
+    std::vector<int64_t> a = all.train, b = some.train;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_TRUE(std::includes(a.begin(), a.end(), b.begin(), b.end())) << kind << ": a share of the same training split";
+    EXPECT_EQ(split_molecules(scaffolds, spec).train, some.train) << "seeded";
+    spec.seed = 6;
+    EXPECT_NE(split_molecules(scaffolds, spec).train, some.train) << "another seed, another share";
   }
 }
 
