@@ -15,6 +15,7 @@
 #include "tests/support/one_line_error.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/slurp.h"
+#include "tests/support/tiny_molecules.h"
 
 namespace tessera::test_support {
 namespace {
@@ -47,12 +48,7 @@ class FinetuneCli : public ::testing::Test {
     scratch_.emplace("FinetuneCli");
     dir_ = scratch_->str();
     csv_ = dir_ + "/tiny.csv";
-    std::string csv = "name,smiles,y\n";
-    const std::vector<std::string> smiles = {"C",       "CC",      "CCC",     "CCCC",     "CCO",      "CCCO",   "c1ccccc1",
-                                             "CC(C)C",  "CC(C)O",  "CCN",     "OCCO",     "CC(=O)O",  "CCOC",   "CCCl",
-                                             "C1CCCC1", "CC#N",    "NCCN",    "CC(N)=O",  "CCCCCC",   "c1ccsc1"};
-    for (size_t i = 0; i < smiles.size(); ++i) csv += "m" + std::to_string(i) + "," + smiles[i] + "," + std::to_string(i % 5) + "\n";
-    write(csv_, csv);
+    write(csv_, tiny_molecules_csv());
     write(dir_ + "/library.csv", "smiles\nCCO\nc1ccccc1\nCCCCN\n");
     const CommandResult r = train("base", "");
     ASSERT_EQ(r.exit_code, 0) << r.err;
