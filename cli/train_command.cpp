@@ -28,6 +28,7 @@ struct TrainFlags {
   double max_minutes = -1;
   CarbonFlags carbon;
   std::string device;  // empty: training.device from the config
+  std::string init_from;  // empty: finetune.init_from from the config, if any
 };
 
 int run_training(const TrainFlags& f) {
@@ -37,17 +38,23 @@ int run_training(const TrainFlags& f) {
   // Rank 0 alone writes the run directory, so it alone holds the lock.
   std::unique_ptr<training::RunDirLock> lock;
   if (dist::world().is_root()) lock = std::make_unique<training::RunDirLock>(run_dir);
-  config::ConfigFile file = config::ConfigFile::load(f.config, f.overrides);
+  std::vector<std::string> overrides = f.overrides;
+  // As a --set, the flag lands in the effective config, which a resumed run must repeat.
+  if (!f.init_from.empty()) overrides.push_back("finetune.init_from=" + nlohmann::json(f.init_from).dump());
+  config::ConfigFile file = config::ConfigFile::load(f.config, overrides);
   config::Section root = file.root();
   std::unique_ptr<CarbonScope> carbon =
       start_carbon(carbon_settings(f.carbon, root.section("carbon")), "train", run_dir, "other");
   training::register_multi_task();
   std::unique_ptr<Task> task = make_task(root);
   const training::TrainerConfig trainer = training::TrainerConfig::read(root.section("training"));
+  const training::FinetuneConfig finetune =
+      root.has("finetune") ? training::FinetuneConfig::read(root.section("finetune")) : training::FinetuneConfig{};
   root.finish();
 
   training::RunOptions options{run_dir,  f.resume, f.max_steps, f.max_minutes, file.effective_yaml(),
                                carbon ? carbon->phase_listener() : training::PhaseListener(), f.device};
+  options.finetune = finetune;
   const training::RunResult r = training::train(*task, trainer, options);
   if (carbon) carbon->finish();
   if (!dist::world().is_root()) return r.interrupted_by ? 128 + r.interrupted_by : 0;
@@ -77,6 +84,10 @@ void add_train_command(CLI::App& app, Action& action) {
   train->add_option("--max-minutes", f->max_minutes, "Stop (and save) after this many minutes")
       ->check(domains::finite_number())
       ->check(CLI::NonNegativeNumber);
+  train->add_option("--init-from", f->init_from,
+                    "Fine-tune from this checkpoint (overrides finetune.init_from; see docs/finetuning.md)")
+      ->check(CLI::Validator([](std::string& path) { return path.empty() ? std::string("names no checkpoint") : std::string(); },
+                             "CHECKPOINT"));
   add_carbon_flags(*train, f->carbon);
   add_device_option(train, f->device)->description("Where to train: cpu, cuda or cuda:N (default: training.device)");
   on_parsed(train, action, f, run_training);

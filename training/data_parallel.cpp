@@ -100,6 +100,12 @@ void DataParallelOptimizer::zero_grad() {
 
 int64_t DataParallelOptimizer::steps() const { return adamw_->steps(); }
 
+int64_t DataParallelOptimizer::moment_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& [name, t] : adamw_->state()) bytes += static_cast<int64_t>(t.nbytes());
+  return bytes;
+}
+
 void DataParallelOptimizer::backward_and_reduce(const Tensor& loss) {
   if (buckets_.empty()) {
     loss.backward();

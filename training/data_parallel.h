@@ -37,6 +37,8 @@ class DataParallelOptimizer {
   // Clips to the global norm, updates the parameters; returns the norm before clipping.
   double step(double lr, double max_norm);
   int64_t steps() const;
+  // Bytes of AdamW moments this rank holds (its shard under ZeRO-1).
+  int64_t moment_bytes() const;
   // Collective. Rank 0 writes `state` with the full optimizer moments to `path`.
   void save(const std::string& path, TrainState state);
   // Every rank reads `path` and keeps the moments of its shard.

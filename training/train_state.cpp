@@ -6,7 +6,9 @@ namespace tessera::training {
 namespace {
 
 nn::NamedTensors all_tensors(const TrainState& s) {
-  nn::NamedTensors tensors = s.model->named_parameters();
+  nn::NamedTensors tensors;
+  for (auto& [name, t] : s.model->named_parameters())
+    if (!s.not_saved.count(name)) tensors.emplace_back(name, t);
   if (s.optimizer)
     for (auto& [name, t] : s.optimizer->state()) tensors.emplace_back("optimizer/" + name, t);
   return tensors;

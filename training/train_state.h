@@ -2,6 +2,7 @@
 // Everything a run needs to continue exactly: parameters, optimizer moments and step, and the
 // state of every random generator. Saved as one checkpoint file, written atomically.
 #include <map>
+#include <set>
 #include <string>
 
 #include "core/io/checkpoint.h"
@@ -18,6 +19,8 @@ struct TrainState {
   std::string architecture;  // e.g. "text/language_model"
   std::string config;        // the run's effective config
   std::map<std::string, std::string> attributes;  // saved with the checkpoint (tokenizer, ...)
+  // Parameters of the model its checkpoints leave out (a lora run's frozen base, training/finetune.h).
+  std::set<std::string> not_saved{};
 };
 
 void save_train_state(const std::string& path, const TrainState& state);

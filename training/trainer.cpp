@@ -68,10 +68,12 @@ void start_fresh(Task& task, uint64_t seed, const RunFiles& files, bool root) {
   if (root) files.clear_metrics();
 }
 
-TrainState train_state(Task& task, const std::string& config, Generator& data_rng) {
+TrainState train_state(Task& task, const std::string& config, Generator& data_rng, const Finetuning& finetuning) {
   TrainState state{&task.model(), nullptr, task.model_generators(), task.architecture(), config,
                    task.checkpoint_attributes()};
   state.generators["data"] = &data_rng;
+  state.attributes.insert(finetuning.attributes.begin(), finetuning.attributes.end());
+  if (!finetuning.saves_frozen) state.not_saved = finetuning.frozen;
   return state;
 }
 
@@ -80,7 +82,7 @@ TrainState train_state(Task& task, const std::string& config, Generator& data_rn
 class Run {
  public:
   Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
-      RunFiles files);
+      RunFiles files, const Finetuning& finetuning);
   RunResult execute();
 
  private:
@@ -123,13 +125,13 @@ class Run {
 };
 
 Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
-         RunFiles files)
+         RunFiles files, const Finetuning& finetuning)
     : task_(task), c_(c), o_(o), comm_(comm), root_(comm.is_root()), plan_(plan),
       precision_(nn::parse_precision(c.precision, "training.precision")), files_(std::move(files)),
       model_(task.model()),
-      opt_(comm, model_.named_parameters(), optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
+      opt_(comm, finetuning.trainable, optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
            DataParallelConfig{c.zero == 1, c.bucket_mb}),
-      data_rng_(splitmix64(c.seed ^ 0xda7aull)), state_(train_state(task, o.effective_config, data_rng_)),
+      data_rng_(splitmix64(c.seed ^ 0xda7aull)), state_(train_state(task, o.effective_config, data_rng_, finetuning)),
       previous_elapsed_(o.resume ? restore() : 0.0),
       target_(o.max_steps >= 0 ? std::min(c.max_steps, o.max_steps) : c.max_steps),
       schedule_{c.lr, c.warmup_steps, c.max_steps, c.min_lr},
@@ -271,7 +273,8 @@ void Run::save() {
 
 RunResult Run::execute() {
   if (root_)
-    progress_.note(task_.describe() + "; steps " + std::to_string(opt_.steps()) + " -> " + std::to_string(target_));
+    progress_.note(task_.describe() + "; steps " + std::to_string(opt_.steps()) + " -> " + std::to_string(target_) +
+                   "; optimizer moments " + std::to_string(opt_.moment_bytes()) + " bytes");
   model_.set_training(true);
   {
     PhaseScope training_phase(o_.on_phase, "train");
@@ -344,8 +347,10 @@ RunResult train(Task& task, const TrainerConfig& c, const RunOptions& o) {
   const Device device = training_device(c, o, comm);
   RunFiles files(o, comm.is_root());
   if (!o.resume) start_fresh(task, c.seed, files, comm.is_root());
+  const Finetuning finetuning = prepare_finetuning(task, o.finetune, c.seed, files.checkpoint(),
+                                                   o.resume ? files.resume_from() : std::string(), comm.is_root());
   task.to(device);
-  Run run(task, c, o, comm, plan, std::move(files));
+  Run run(task, c, o, comm, plan, std::move(files), finetuning);
   return run.execute();
 }
 

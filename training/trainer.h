@@ -12,6 +12,7 @@
 
 #include "core/config/config.h"
 #include "core/task/task.h"
+#include "training/finetune.h"
 
 namespace tessera::training {
 
@@ -73,6 +74,7 @@ struct RunOptions {
   // or no checkpoint for a run without a directory.
   std::string checkpoint{};
   std::string resume_from{};  // the checkpoint a resumed run continues from; empty: `checkpoint`
+  FinetuneConfig finetune{};  // init_from empty: not a fine-tuning run
 };
 
 struct RunResult {

@@ -46,6 +46,11 @@ YAML::Node Section::scalar(const std::string& key, const std::string& expected) 
   return n;
 }
 
+bool Section::has(const std::string& key) const {
+  const YAML::Node& node = node_;
+  return node[key].IsDefined() && !node[key].IsNull();
+}
+
 Section Section::section(const std::string& key) {
   known_.insert(key);
   YAML::Node n = node_[key];

@@ -19,6 +19,8 @@ class Section {
 
   // A nested mapping (created empty when absent).
   Section section(const std::string& key);
+  // True when the config gives `key` a value: for a section whose mere presence means something.
+  bool has(const std::string& key) const;
   int64_t integer(const std::string& key, int64_t fallback, int64_t min = std::numeric_limits<int64_t>::min(),
                   int64_t max = std::numeric_limits<int64_t>::max());
   double number(const std::string& key, double fallback, double min = -std::numeric_limits<double>::infinity(),

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -119,6 +120,9 @@ hid_t open_checkpoint(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw CheckpointError(path, "no such file");
   if (std::filesystem::is_directory(path, ec)) throw CheckpointError(path, "is a directory, not a checkpoint file");
+  // HDF5 would wait forever on a FIFO and read a device without end.
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw CheckpointError(path, "is a device, FIFO or socket, not a checkpoint file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw CheckpointError(path, "not an HDF5 checkpoint (truncated, corrupted or another format)");
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) throw CheckpointError(path, "cannot open HDF5 file (truncated or corrupted)");
@@ -244,8 +248,11 @@ std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path) {
   return list_tensors(file.get(), path);
 }
 
-CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
-                               const std::vector<std::string>& skip_prefixes) {
+namespace {
+
+// load_checkpoint, or with `whole_file` false load_tensors.
+CheckpointMeta load_named(const std::string& path, const nn::NamedTensors& tensors,
+                          const std::vector<std::string>& skip_prefixes, bool whole_file) {
   Hdf5Handle file(open_checkpoint(path), H5Fclose);
   CheckpointMeta meta = read_meta(file.get(), path);
   std::map<std::string, StoredTensor> stored;
@@ -270,7 +277,8 @@ CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& 
                          " in the file but " + shape_str(t.shape()) + " " + dtype_name(t.dtype()) + " in the model");
     stored.erase(it);
   }
-  for (const auto& [name, t] : stored) problems.push_back("unexpected tensor '" + name + "'");
+  if (whole_file)
+    for (const auto& [name, t] : stored) problems.push_back("unexpected tensor '" + name + "'");
   if (!problems.empty()) {
     std::string msg = "does not match this model (architecture '" + meta.architecture + "'): " + problems[0];
     for (size_t i = 1; i < std::min<size_t>(problems.size(), 3); ++i) msg += "; " + problems[i];
@@ -299,6 +307,30 @@ CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& 
       cuda::copy_bytes(target.raw_data(), target.device(), loaded[i].raw_data(), Device::cpu(), loaded[i].nbytes());
   }
   return meta;
+}
+
+}  // namespace
+
+CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
+                               const std::vector<std::string>& skip_prefixes) {
+  return load_named(path, tensors, skip_prefixes, true);
+}
+
+void load_tensors(const std::string& path, const nn::NamedTensors& tensors) { load_named(path, tensors, {}, false); }
+
+std::string checkpoint_checksum(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw CheckpointError(path, "cannot read" + system_reason());
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<unsigned char> buffer(size_t{1} << 20);
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) crc = crc32(crc, buffer.data(), static_cast<uInt>(n));
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw CheckpointError(path, "cannot read (I/O error)");
+  char text[16];
+  std::snprintf(text, sizeof text, "%08lx", static_cast<unsigned long>(crc));
+  return std::string("crc32:") + text;
 }
 
 }  // namespace tessera::io

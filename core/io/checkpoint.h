@@ -39,4 +39,12 @@ std::vector<StoredTensor> list_checkpoint_tensors(const std::string& path);
 CheckpointMeta load_checkpoint(const std::string& path, const nn::NamedTensors& tensors,
                                const std::vector<std::string>& skip_prefixes = {});
 
+// Copies the stored tensors named in `tensors` (each checked as load_checkpoint does) and ignores
+// the rest of the file: how a fine-tuned model takes what it shares with another checkpoint.
+void load_tensors(const std::string& path, const nn::NamedTensors& tensors);
+
+// "crc32:<8 hex digits>" of the file's bytes: what a fine-tuned run records of the checkpoint it
+// was built on, so a base that changed since is refused.
+std::string checkpoint_checksum(const std::string& path);
+
 }  // namespace tessera::io

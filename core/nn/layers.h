@@ -1,18 +1,29 @@
 #pragma once
 // The basic layers: thin owners of parameters around one fused op each.
+#include <memory>
+
 #include "core/nn/module.h"
 #include "core/ops/ops.h"
 
 namespace tessera::nn {
 
+class LoraAdapter;
+
 class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, bool bias = true);
-  Tensor forward(const Tensor& x, ops::Activation act = ops::Activation::none) const {
-    return ops::linear(x, weight, bias, act);
-  }
+  // act(x W^T + b), plus the adapter's low-rank term before the activation when there is one.
+  Tensor forward(const Tensor& x, ops::Activation act = ops::Activation::none) const;
+  // Fine-tuning with LoRA (core/nn/lora.h): the adapter becomes the child "lora".
+  void set_adapter(std::shared_ptr<LoraAdapter> adapter);
+  bool has_adapter() const { return adapter_ != nullptr; }
+  int64_t in_features() const { return weight.size(1); }
+  int64_t out_features() const { return weight.size(0); }
   Tensor weight;  // [out, in]
   Tensor bias;    // [out] or undefined
+
+ private:
+  std::shared_ptr<LoraAdapter> adapter_;
 };
 
 class Embedding : public Module {

@@ -77,4 +77,9 @@ void Module::set_training(bool on) {
   for (auto& [name, child] : children_) child->set_training(on);
 }
 
+void Module::visit_modules(const std::function<void(Module&)>& visit) {
+  visit(*this);
+  for (auto& [name, child] : children_) child->visit_modules(visit);
+}
+
 }  // namespace tessera::nn

@@ -3,6 +3,7 @@
 // e.g. "trunk/blocks/3/attn/qkv/weight", and that name is what checkpoints store. A module may be
 // the child of several (one trunk shared by the models of several domains): its parameters are
 // listed once, under the first path that reaches them.
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -35,6 +36,8 @@ class Module {
   // Training mode switches dropout on; evaluation mode off.
   void set_training(bool on);
   bool training() const { return training_; }
+  // Calls `visit` on this module and on every module below it.
+  void visit_modules(const std::function<void(Module&)>& visit);
 
  protected:
   Tensor register_parameter(const std::string& name, Tensor value);

@@ -1,5 +1,8 @@
 #include "core/task/trained_model.h"
 
+#include <algorithm>
+
+#include "core/task/base_checkpoint.h"
 #include "core/task/model_parts.h"
 #include "core/util/error.h"
 
@@ -32,7 +35,18 @@ TrainedCheckpoint load_trained_model(const std::string& path, const ModelKind& k
   const std::vector<std::string> skipped = prefixes_outside(part, meta, path);
   TrainedCheckpoint checkpoint(path, std::move(meta), part);
   nn::Module& model = build(checkpoint);
-  io::load_checkpoint(path, stored_names(part, model.named_parameters(), io::list_checkpoint_tensors(path)), skipped);
+  nn::NamedTensors params = model.named_parameters();
+  if (holds_adapters(checkpoint.meta())) {
+    // The values are the checkpoint's; the generator only gives the adapters a shape to load into.
+    Generator unused;
+    nn::attach_lora(model, lora_config_of(checkpoint.meta(), path), unused);
+    params = model.named_parameters();
+    const std::set<std::string> from_base = load_base_of_adapters(path, checkpoint.meta(), part, kind.architecture, params);
+    params.erase(std::remove_if(params.begin(), params.end(),
+                                [&](const auto& named) { return from_base.count(named.first) > 0; }),
+                 params.end());
+  }
+  io::load_checkpoint(path, stored_names(part, params, io::list_checkpoint_tensors(path)), skipped);
   model.set_training(false);
   model.to(device);
   return checkpoint;

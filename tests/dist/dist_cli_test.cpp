@@ -215,5 +215,18 @@ TEST_F(DistCli, KilledRankEndsTheJobAndLeavesTheCheckpointIntact) {
   EXPECT_FALSE(raw_tensors(checkpoint("killed")).empty());
 }
 
+// Fine-tuning gives the optimizer only what trains (training/finetune.h): ZeRO-1 over 2 ranks
+// shards that list and must still match one rank, moments included.
+TEST_F(DistCli, FrozenAndLoraFineTuningOnTwoRanksMatchOneRank) {
+  train(0, "ft-base", "--max-steps 4");
+  for (const std::string mode : {"frozen", "lora"}) {
+    const std::string flags = "--init-from " + checkpoint("ft-base") + " --set finetune.mode=" + mode +
+                              " --set training.grad_accumulation=2 --max-steps 4";
+    train(0, "ft-one-" + mode, flags);
+    train(2, "ft-zero-" + mode, flags + " --set training.zero=1");
+    expect_same_tensors(checkpoint("ft-one-" + mode), checkpoint("ft-zero-" + mode));
+  }
+}
+
 }  // namespace
 }  // namespace tessera
