@@ -101,7 +101,8 @@ int audit_checkpoint(const AuditFlags& f) {
   if (std::find(held.begin(), held.end(), domain_name) == held.end()) {
     std::string models;
     for (const std::string& d : held) models += (models.empty() ? "" : ", ") + d;
-    root.fail("domain", "is '" + domain_name + "', but " + f.checkpoint + " holds " + models + " models");
+    root.fail("domain", "is '" + domain_name + "', but " + f.checkpoint + " holds " +
+                            (held.size() == 1 ? "a " + models + " model" : models + " models"));
   }
   const domains::Domain* domain = nullptr;
   for (const auto& d : domains::registered_domains())

@@ -46,6 +46,27 @@ std::set<std::string> trunk_names(Task& task, const nn::NamedTensors& params, st
   return names;
 }
 
+// `match` without the parameters `fresh` names by prefix; a prefix that names nothing the base
+// holds, or names a trunk layer (which must come from the base), is an error.
+void drop_fresh(BaseMatch& match, const std::vector<std::string>& fresh, const std::set<std::string>& layers) {
+  for (const std::string& prefix : fresh) {
+    BaseMatch kept;
+    for (size_t i = 0; i < match.names.size(); ++i) {
+      const std::string& name = match.names[i];
+      if (!starts_with(name, prefix.c_str())) {
+        kept.names.push_back(name);
+        kept.stored.push_back(match.stored[i]);
+      } else if (layers.count(name)) {
+        throw ConfigError("finetune.fresh", "'" + prefix + "' names the trunk layer '" + name +
+                                                "', which always comes from the base");
+      }
+    }
+    if (kept.names.size() == match.names.size())
+      throw ConfigError("finetune.fresh", "'" + prefix + "' names no parameter the base holds");
+    match = std::move(kept);
+  }
+}
+
 int64_t values_of(const nn::NamedTensors& tensors) {
   int64_t n = 0;
   for (const auto& [name, t] : tensors) n += t.numel();
@@ -60,6 +81,7 @@ FinetuneConfig FinetuneConfig::read(config::Section s) {
   const std::string mode = s.choice("mode", "full", {"full", "frozen", "lora"});
   c.mode = mode == "lora" ? FinetuneMode::lora : mode == "frozen" ? FinetuneMode::frozen : FinetuneMode::full;
   if (c.init_from.empty()) s.fail("init_from", "names no checkpoint to fine-tune from (set it, or pass --init-from)");
+  c.fresh = s.texts("fresh", {});
   if (c.mode == FinetuneMode::lora) {
     config::Section l = s.section("lora");
     c.lora.rank = l.integer("rank", c.lora.rank, 1, 1 << 20);
@@ -110,7 +132,8 @@ Finetuning prepare_finetuning(Task& task, const FinetuneConfig& c, uint64_t seed
     nn::attach_lora(task.trunk(), c.lora, init);
   }
   const nn::NamedTensors params = task.model().named_parameters();
-  const BaseMatch match = match_base(base, task.architecture(), params, trunk, layers);
+  BaseMatch match = match_base(base, task.architecture(), params, trunk, layers);
+  drop_fresh(match, c.fresh, layers);
   // A resumed run's checkpoint holds everything but a lora run's frozen base.
   if (resume_from.empty() || c.mode == FinetuneMode::lora) load_base(base, match);
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/config/config.h"
 #include "core/nn/lora.h"
@@ -24,6 +25,9 @@ struct FinetuneConfig {
   std::string init_from;  // empty: a run from scratch
   FinetuneMode mode = FinetuneMode::full;
   nn::LoraConfig lora;
+  // Parameters that start fresh although the base holds them, by name prefix (a head to learn anew
+  // for another target: [output, hidden]); never the trunk's layers.
+  std::vector<std::string> fresh;
 
   // The `finetune` section of a run config.
   static FinetuneConfig read(config::Section section);

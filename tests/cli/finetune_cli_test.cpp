@@ -93,6 +93,26 @@ TEST_F(FinetuneCli, InitFromCopiesEveryMatchingTensorAndRecordsItsBase) {
   EXPECT_NE(slurp(dir_ + "/copy.csv"), slurp(dir_ + "/fresh.csv"));
 }
 
+TEST_F(FinetuneCli, FreshNamesParametersThatStartAnew) {
+  // lr 0 keeps what each parameter started from: the head named fresh differs from the base's,
+  // everything else is the base's.
+  const CommandResult r = finetune("fresh-head", "full", "--set training.lr=0 --max-steps 1 --set 'finetune.fresh=[output]'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("19 of 21 parameter tensors from the base, 2 fresh"), std::string::npos) << r.err;
+  const Tensors tuned = parameters(checkpoint("fresh-head")), base = parameters(base_);
+  for (const auto& [name, bytes] : base)
+    if (starts_with(name, "output/"))
+      EXPECT_NE(tuned.at(name), bytes) << name << " starts fresh";
+    else
+      EXPECT_EQ(tuned.at(name), bytes) << name << " comes from the base";
+
+  EXPECT_TRUE(one_line_error(finetune("fresh-typo", "full", "--set 'finetune.fresh=[outptu]'"), 2,
+                             "finetune.fresh: 'outptu' names no parameter the base holds"));
+  EXPECT_TRUE(one_line_error(finetune("fresh-trunk", "full", "--set 'finetune.fresh=[trunk/blocks]'"), 2,
+                             "finetune.fresh: 'trunk/blocks' names the trunk layer"));
+  EXPECT_FALSE(fs::exists(checkpoint("fresh-typo")));
+}
+
 TEST_F(FinetuneCli, AnotherDomainsCheckpointGivesOnlyTheTrunk) {
   write(dir_ + "/corpus.txt", std::string(4000, 'a') + "the quick brown fox jumps over the lazy dog");
   ASSERT_EQ(run_tessera(std::string("train --config ") + kTextConfig + " --no-carbon --max-steps 2 --run-dir " + dir_ +
