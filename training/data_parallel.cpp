@@ -149,7 +149,13 @@ void DataParallelOptimizer::launch_ready_buckets() {
 }
 
 double DataParallelOptimizer::finish_reduction() {
-  if (buckets_.empty()) return 0;
+  if (buckets_.empty()) {
+    // Parameters the backward pass never reached (the heads of parts a multi-domain step did not
+    // draw) get zero gradients, as over several ranks below: one rank and many update alike.
+    for (auto& [name, p] : params_)
+      if (!p.grad().defined()) p.set_grad(Tensor::zeros(p.shape(), p.dtype(), p.device()));
+    return 0;
+  }
   // Parameters the backward pass never reached contribute zeros.
   for (Bucket& b : buckets_)
     for (Bucket::Member& m : b.members) {

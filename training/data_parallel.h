@@ -32,7 +32,8 @@ class DataParallelOptimizer {
   void zero_grad();
   // The backward pass of this rank's last micro-batch of the step: buckets leave while it runs.
   void backward_and_reduce(const Tensor& loss);
-  // Waits for every bucket; returns the seconds spent waiting (communication not hidden).
+  // Waits for every bucket; returns the seconds spent waiting (communication not hidden). A
+  // parameter no backward pass reached gets a zero gradient, on one rank as on many.
   double finish_reduction();
   // Clips to the global norm, updates the parameters; returns the norm before clipping.
   double step(double lr, double max_norm);

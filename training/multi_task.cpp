@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <regex>
 
-#include "core/ops/ops.h"
 #include "core/task/model_parts.h"
 #include "core/util/error.h"
 
@@ -100,12 +99,6 @@ Tensor MultiTask::train_loss(Generator& data) {
   Part& p = parts_[i];
   Tensor loss = p.task->train_loss(data);
   p.losses.push_back(loss.detach());
-  // The parts not drawn get zero gradients, as data parallelism gives the parameters a rank did
-  // not reach: so one rank and many ranks update the same parameters the same way.
-  for (const Part& other : parts_)
-    if (&other != &p)
-      for (const auto& [name, t] : other.task->model().named_parameters())
-        loss = ops::add(loss, ops::scale(ops::sum(t), 0.0));
   return loss;
 }
 

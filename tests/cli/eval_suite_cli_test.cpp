@@ -19,6 +19,7 @@
 #include "tests/support/one_line_error.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/slurp.h"
+#include "tests/support/tiny_molecules.h"
 
 namespace tessera::test_support {
 namespace {
@@ -27,19 +28,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-std::string molecule_csv() {
-  const std::vector<std::string> smiles = {"C",       "CC",       "CCC",       "CCCC",     "CCCCC",   "CCO",     "CCCO",
-                                           "CCCCO",   "c1ccccc1", "Cc1ccccc1", "CC(C)C",   "CC(C)O",  "CCN",     "CCCN",
-                                           "OCCO",    "CC(=O)O",  "c1ccncc1",  "CCOC",     "CCOCC",   "CCCl",    "CCBr",
-                                           "C1CCCCC1", "C1CCCC1", "CC#N",      "NCCN",     "CC(N)=O", "CCCCCC",  "CCS",
-                                           "CSC",     "c1ccsc1",  "c1ccoc1",   "C=CC",     "C=CCC",   "OCC(O)CO", "CCCCCCC",
-                                           "CCC#N",   "COC(C)=O", "Oc1ccccc1", "CCC(=O)O", "CCc1ccccc1"};
-  std::string csv = "name,smiles,y\n";
-  for (size_t i = 0; i < smiles.size(); ++i)
-    csv += "m" + std::to_string(i) + "," + smiles[i] + "," + std::to_string(smiles[i].size() % 7) + "\n";
-  return csv;
-}
 
 // Numbers equal up to the last bits (both sides print the same doubles; the tolerance only spares
 // the test a reordered sum).
@@ -70,7 +58,7 @@ class EvalSuiteCli : public ::testing::Test {
                                "]' --set data.train_start=2000-03-01 --set data.train_end=2000-03-02"
                                " --set data.test_start=2000-03-03 --set data.test_end=2000-03-04 --set model.patch_size=4");
     ASSERT_EQ(w.exit_code, 0) << w.err;
-    write(molecule_data_, molecule_csv());
+    write(molecule_data_, test_support::tiny_molecules_csv());
     const auto m = run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/molecule-tiny.yaml --no-carbon --run-dir " +
                                dir_ + "/molecule-run --set data.path=" + molecule_data_);
     ASSERT_EQ(m.exit_code, 0) << m.err;
