@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/util/error.h"
+#include "core/util/parallel_items.h"
 #include "domains/molecule/chemistry.h"
 
 namespace tessera::molecule {
@@ -32,27 +33,36 @@ std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, cons
   return e;
 }
 
+std::vector<FeaturizedRecord> read_examples(MoleculeReader& reader, size_t count, const ExampleOptions& options) {
+  std::vector<FeaturizedRecord> rows;
+  MoleculeRecord record;
+  while (rows.size() < count && reader.next(record)) rows.push_back({std::move(record), nullptr, {}});
+  for_each_item_in_parallel(rows.size(), [&](size_t i) {
+    rows[i].example = make_example(rows[i].record, options, rows[i].error);
+  });
+  return rows;
+}
+
 MoleculeSet load_molecule_set(const std::string& path, const TableLayout& layout, const ExampleOptions& options,
                               bool skip_invalid) {
   std::unique_ptr<MoleculeReader> reader = open_molecules(path, layout, true);
   MoleculeSet set;
-  MoleculeRecord record;
   std::string first_error;
   std::vector<std::string> shown;  // printed once the set is known to be usable: a failure stays one line
-  constexpr size_t kShown = 5;
-  while (reader->next(record)) {
-    ++set.records;
-    std::string error;
-    std::unique_ptr<MoleculeExample> e = make_example(record, options, error);
-    if (e) {
-      set.examples.push_back(std::move(*e));
-      continue;
+  constexpr size_t kShown = 5, kChunk = 4096;
+  for (std::vector<FeaturizedRecord> rows; !(rows = read_examples(*reader, kChunk, options)).empty();) {
+    for (FeaturizedRecord& row : rows) {
+      ++set.records;
+      if (row.example) {
+        set.examples.push_back(std::move(*row.example));
+        continue;
+      }
+      const std::string where = std::string(reader->position_name()) + " " + std::to_string(row.record.line) + ": ";
+      if (!skip_invalid) throw DataError(path, where + row.error + " (data.on_invalid: error)");
+      if (first_error.empty()) first_error = where + row.error;
+      ++set.skipped;
+      if (shown.size() < kShown) shown.push_back(where + row.error);
     }
-    const std::string where = std::string(reader->position_name()) + " " + std::to_string(record.line) + ": ";
-    if (!skip_invalid) throw DataError(path, where + error + " (data.on_invalid: error)");
-    if (first_error.empty()) first_error = where + error;
-    ++set.skipped;
-    if (shown.size() < kShown) shown.push_back(where + error);
   }
   if (set.examples.empty())
     throw DataError(path, set.records == 0 ? std::string("has no molecules")

@@ -30,6 +30,17 @@ struct ExampleOptions {
 // The example of one record, or null with `error` saying why it cannot be used.
 std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, const ExampleOptions& options, std::string& error);
 
+// A record with its example, or the reason it has none.
+struct FeaturizedRecord {
+  MoleculeRecord record;
+  std::unique_ptr<MoleculeExample> example;
+  std::string error;
+};
+
+// The next (up to) `count` records of `reader` in input order, made into examples by a few threads:
+// RDKit parsing and descriptors are most of the cost of reading molecules. Empty at the end.
+std::vector<FeaturizedRecord> read_examples(MoleculeReader& reader, size_t count, const ExampleOptions& options);
+
 struct MoleculeSet {
   std::vector<MoleculeExample> examples;
   int64_t records = 0;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <memory>
 
@@ -23,12 +24,6 @@ struct PredictFlags {
   std::string input, output, smiles_column, id_column;
   int64_t batch_size = 32;
   int64_t chunk = 4096;
-};
-
-struct PredictedRow {
-  MoleculeRecord record;
-  std::string error;
-  std::unique_ptr<MoleculeExample> example;
 };
 
 std::string number(double v) {
@@ -58,16 +53,14 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
     out << "id,smiles";
     for (const std::string& t : m.data.layout.targets) out << "," << csv_field(t);
     out << ",error\n";
-    bool more = true;
-    while (more) {
-      std::vector<PredictedRow> chunk;
-      MoleculeRecord record;
-      while (static_cast<int64_t>(chunk.size()) < f.chunk && (more = reader->next(record))) {
-        PredictedRow row;
-        row.example = make_example(record, options, row.error);
-        row.record = std::move(record);
-        chunk.push_back(std::move(row));
-      }
+    // The next chunk is read and prepared while this one goes through the model: the model barely
+    // gains from a second thread on molecule-sized batches, RDKit's parsing and descriptors do.
+    auto read_next = [&] {
+      return std::async(std::launch::async, [&] { return read_examples(*reader, static_cast<size_t>(f.chunk), options); });
+    };
+    std::future<std::vector<FeaturizedRecord>> next = read_next();
+    for (std::vector<FeaturizedRecord> chunk; !(chunk = next.get()).empty();) {
+      next = read_next();
       // Batched by size, so that a batch pads its molecules to about the same number of atoms.
       std::vector<size_t> usable;
       for (size_t i = 0; i < chunk.size(); ++i)
@@ -82,7 +75,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
       std::vector<const std::vector<double>*> predicted(chunk.size(), nullptr);
       for (size_t j = 0; j < usable.size(); ++j) predicted[usable[j]] = &sorted_predictions[j];
       for (size_t i = 0; i < chunk.size(); ++i) {
-        const PredictedRow& r = chunk[i];
+        const FeaturizedRecord& r = chunk[i];
         out << csv_field(r.record.id) << "," << csv_field(r.record.smiles);
         for (size_t k = 0; k < m.data.layout.targets.size(); ++k)
           out << "," << (r.example ? number((*predicted[i])[k]) : std::string());
@@ -92,9 +85,8 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
         failed += r.example ? 0 : 1;
       }
       rows += static_cast<int64_t>(chunk.size());
-      if (!chunk.empty())
-        std::fprintf(stderr, "\rtessera: predicted %lld molecules (%.0f/s)", static_cast<long long>(rows),
-                     static_cast<double>(rows) / std::max(seconds(), 1e-9));
+      std::fprintf(stderr, "\rtessera: predicted %lld molecules (%.0f/s)", static_cast<long long>(rows),
+                   static_cast<double>(rows) / std::max(seconds(), 1e-9));
     }
     if (rows == 0) throw DataError(f.input, "has no molecules");
     std::fprintf(stderr, "\n");
@@ -120,6 +112,9 @@ domains::DomainCommand predict_molecule_command() {
     cmd.add_option("--smiles-column", f->smiles_column, "SMILES column of a CSV input (default: the training data's)");
     cmd.add_option("--id-column", f->id_column, "Id column of a CSV input (default: the training data's)");
     cmd.add_option("--batch-size", f->batch_size, "Molecules per forward pass")->capture_default_str()->check(CLI::Range(1, 1 << 14));
+    cmd.add_option("--chunk", f->chunk, "Molecules read and prepared ahead while the previous ones are predicted (memory grows with it)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
     return [f](const domains::ModelRun& run) { return predict(*f, run); };
   };
   return c;

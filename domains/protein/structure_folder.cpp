@@ -1,11 +1,10 @@
 // A folder of structures read by a few threads: each file is independent, and gemmi parsing is
 // the slow part of loading a training set.
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <thread>
 
 #include "core/util/error.h"
+#include "core/util/parallel_items.h"
 #include "domains/protein/structure_reader.h"
 
 namespace tessera::protein {
@@ -36,23 +35,15 @@ struct FileResult {
 
 std::vector<FileResult> read_in_parallel(const std::vector<std::string>& files) {
   std::vector<FileResult> results(files.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      try {
-        results[i].chains = read_structure(files[i]);
-      } catch (const InputError& e) {
-        results[i].error = e.what();
-      } catch (const std::bad_alloc&) {
-        results[i].error = "too large to read into memory";
-      }
+  for_each_item_in_parallel(files.size(), [&](size_t i) {
+    try {
+      results[i].chains = read_structure(files[i]);
+    } catch (const InputError& e) {
+      results[i].error = e.what();
+    } catch (const std::bad_alloc&) {
+      results[i].error = "too large to read into memory";
     }
-  };
-  const size_t threads = std::min<size_t>(files.size(), std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  });
   return results;
 }
 

@@ -66,6 +66,26 @@ TEST_F(MoleculeCli, PredictKeepsOrderAndIdsAndMarksUnparsableRows) {
   EXPECT_EQ(third.rfind("third,c1ccccc1,", 0), 0u) << third;
 }
 
+// Chunks are read ahead by other threads while the model runs: the rows, their order and their
+// values must not depend on where the chunks end.
+TEST_F(MoleculeCli, PredictOutputDoesNotDependOnTheChunkSize) {
+  const std::string in = dir_ + "/chunked.csv";
+  write(in, tiny_csv() + "bad,C1CC,0.5\n" + tiny_csv().substr(tiny_csv().find('\n') + 1));
+  std::string reference;
+  for (const char* chunk : {"4096", "1", "3"}) {
+    const std::string out = dir_ + "/chunked-" + chunk + ".csv";
+    const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in +
+                               " --output " + out + " --chunk " + chunk);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 1);
+    if (reference.empty())
+      reference = slurp(out);
+    else
+      EXPECT_EQ(slurp(out), reference) << "--chunk " << chunk;
+  }
+  EXPECT_NE(reference.find("invalid SMILES 'C1CC'"), std::string::npos);
+}
+
 TEST_F(MoleculeCli, PredictReadsSmiWithoutIdColumnAndMarksTooLargeMolecules) {
   const std::string in = dir_ + "/library.smi", out = dir_ + "/predicted-smi.csv";
   write(in, "CCO ethanol\n" + std::string(40, 'C') + " long\n");
