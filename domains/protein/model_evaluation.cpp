@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <set>
 
 #include "core/io/atomic_file.h"
@@ -116,24 +117,31 @@ std::shared_ptr<ModelEvalFlags> add_model_eval_flags(CLI::App& command) {
   command.add_option("--checkpoint", f->checkpoint,
                      "A protein structure model: predict every chain of --input and score it beside the "
                      "separation-only baseline (instead of --predictions/--references)");
-  command.add_option("--input", f->input, "With --checkpoint: reference structures, a file or a folder");
+  command.add_option("--input", f->inputs, "With --checkpoint: reference structures, files or folders (one or more)");
   command.add_option("--split", f->split, "With --checkpoint: only the chains of this split of the model's training data")
       ->check(CLI::IsMember({"train", "validation", "test"}));
   return f;
 }
 
 domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string& json) {
-  if (f.input.empty()) throw InputError("--input", "is required with --checkpoint");
-  if (!json.empty()) io::check_output_path(json, "--json", {f.checkpoint, f.input});
+  if (f.inputs.empty()) throw InputError("--input", "is required with --checkpoint");
+  std::vector<std::string> inputs = f.inputs;
+  inputs.push_back(f.checkpoint);
+  if (!json.empty()) io::check_output_path(json, "--json", inputs);
   const LoadedProteinModel m = load_protein_model(f.checkpoint, Device::cpu());
   std::set<std::string> wanted;
   if (!f.split.empty() && m.split.contains(f.split))
     for (const auto& name : m.split.at(f.split)) wanted.insert(name.get<std::string>());
 
-  StructureSet set = read_structures(f.input);
-  std::vector<std::pair<std::string, std::string>> skipped = set.skipped;
+  std::vector<ProteinChain> chains;
+  std::vector<std::pair<std::string, std::string>> skipped;
+  for (const std::string& input : f.inputs) {
+    StructureSet set = read_structures(input);
+    skipped.insert(skipped.end(), set.skipped.begin(), set.skipped.end());
+    std::move(set.chains.begin(), set.chains.end(), std::back_inserter(chains));
+  }
   PredictorScores model, baseline;
-  for (const ProteinChain& chain : set.chains) {
+  for (const ProteinChain& chain : chains) {
     if (!f.split.empty() && !wanted.count(chain.name)) continue;
     const std::string why = unusable_reason(chain);
     if (!why.empty()) {
@@ -150,9 +158,9 @@ domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string
   }
   report_skipped(skipped);
   if (model.chains.empty())
-    throw DataError(f.input, f.split.empty() ? "no chain could be evaluated"
+    throw DataError(f.inputs.size() == 1 ? f.inputs.front() : std::string("--input"), f.split.empty() ? "no chain could be evaluated"
                                              : "holds no chain of the checkpoint's " + f.split + " split");
-  nlohmann::ordered_json j = {{"checkpoint", f.checkpoint}, {"input", f.input}, {"split", f.split.empty() ? "all" : f.split},
+  nlohmann::ordered_json j = {{"checkpoint", f.checkpoint}, {"input", f.inputs}, {"split", f.split.empty() ? "all" : f.split},
                               {"chains", model.chains.size()}, {"skipped", skipped.size()}};
   j["model"] = predictor_json(model);
   j["baseline"] = predictor_json(baseline);

@@ -1,5 +1,5 @@
 #pragma once
-// `tessera eval protein --checkpoint C --input DIR`: every chain of DIR predicted by the model and
+// `tessera eval protein --checkpoint C --input DIR [DIR ...]`: every chain of the inputs predicted by the model and
 // by the separation-only baseline stored in the checkpoint (mean C-beta distance per sequence
 // separation on the training chains, placed in 3D by the same MDS), both scored against the chain
 // itself with the evaluator's metrics: lDDT-C-alpha, TM-score, GDT, RMSD of the C-alpha models and
@@ -20,7 +20,7 @@ ProteinChain model_chain(const ProteinChain& reference, const Coordinates& ca);
 
 struct ModelEvalFlags {
   std::string checkpoint;
-  std::string input;
+  std::vector<std::string> inputs;  // files or folders; a checkpoint trained on several folders is scored on all
   std::string split;  // empty: every chain; train | validation | test: the checkpoint's split only
 };
 

@@ -2,6 +2,8 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
+
 #include "core/io/hdf5_handle.h"
 #include "core/util/error.h"
 #include "domains/protein/distogram_bins.h"
@@ -48,10 +50,28 @@ std::vector<std::string> read_strings(hid_t file, const char* name, const std::s
   return out;
 }
 
+// Pair maps grow with the square of the chain (a 1,000-residue distogram is 256 MB raw) and are
+// mostly near-zero probabilities: large datasets are chunked and compressed (byte shuffle + zlib),
+// which every HDF5 reader (h5py, HDFView, MATLAB) decompresses transparently.
+io::Hdf5Handle compressed_layout(const std::vector<hsize_t>& dims) {
+  io::Hdf5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  hsize_t elements = 1;
+  for (hsize_t d : dims) elements *= d;
+  constexpr hsize_t kSmallest = 4096, kChunkSide = 64;
+  if (elements < kSmallest || H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) return plist;
+  std::vector<hsize_t> chunk;
+  for (hsize_t d : dims) chunk.push_back(std::max<hsize_t>(1, std::min(d, kChunkSide)));
+  if (H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()) < 0 || H5Pset_shuffle(plist.get()) < 0 ||
+      H5Pset_deflate(plist.get(), 4) < 0)
+    return io::Hdf5Handle(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  return plist;
+}
+
 void write_floats(hid_t file, const char* name, const std::vector<hsize_t>& dims, const float* data,
                   const std::string& path) {
   io::Hdf5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  io::Hdf5Handle ds(H5Dcreate2(file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  const io::Hdf5Handle layout = compressed_layout(dims);
+  io::Hdf5Handle ds(H5Dcreate2(file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, layout.get(), H5P_DEFAULT), H5Dclose);
   if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     throw InputError(path, std::string("cannot write dataset ") + name);
 }

@@ -20,6 +20,8 @@ ProteinModelSpec read_protein_model_spec(config::Section& root) {
   s.model.pair_dim = m.integer("pair_dim", s.model.pair_dim, 1, 1024);
   s.model.pair_layers = m.integer("pair_layers", s.model.pair_layers, 0, 64);
   s.model.max_relative_position = m.integer("max_relative_position", s.model.max_relative_position, 1, 1024);
+  s.model.long_range_buckets = m.integer("long_range_buckets", s.model.long_range_buckets, 0, 64);
+  s.model.long_range_limit = m.integer("long_range_limit", s.model.long_range_limit, 2, 1 << 20);
   s.mask_fraction = m.number("mask_fraction", s.mask_fraction, 0.0, 0.5);
   s.distogram_weight = m.number("distogram_weight", s.distogram_weight, 0.0, 100.0);
   s.plddt_weight = m.number("plddt_weight", s.plddt_weight, 0.0, 100.0);

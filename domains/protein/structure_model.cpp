@@ -1,6 +1,7 @@
 #include "domains/protein/structure_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/util/error.h"
@@ -25,7 +26,7 @@ StructureModel::StructureModel(const StructureModelConfig& config)
       residue_head(config.trunk.d_model, sequence::kPredictedResidues),
       left(config.trunk.d_model, config.pair_dim),
       right(config.trunk.d_model, config.pair_dim),
-      relative_position(2 * config.max_relative_position + 1, config.pair_dim),
+      relative_position(relative_position_rows(config), config.pair_dim),
       pair_norm(config.pair_dim),
       distogram_head(config.pair_dim, kDistogramBins),
       plddt_head(config.trunk.d_model + config.pair_dim, kPlddtBins),
@@ -45,12 +46,29 @@ StructureModel::StructureModel(const StructureModelConfig& config)
   register_module("plddt_head", plddt_head);
 }
 
+int64_t relative_position_rows(const StructureModelConfig& config) {
+  return 2 * (config.max_relative_position + config.long_range_buckets) + 1;
+}
+
+// Long-range contacts depend on separation well beyond any clip (a pair 40 apart is far likelier in
+// contact than one 400 apart), so longer separations get log-spaced buckets instead of one row.
+int64_t relative_position_row(int64_t offset, const StructureModelConfig& config) {
+  const int64_t clip = config.max_relative_position, buckets = config.long_range_buckets;
+  const int64_t distance = offset < 0 ? -offset : offset;
+  int64_t step = std::min(distance, clip);
+  if (distance > clip && buckets > 0) {
+    const double share = std::log(static_cast<double>(distance) / static_cast<double>(clip)) /
+                         std::log(static_cast<double>(std::max(config.long_range_limit, clip + 1)) / static_cast<double>(clip));
+    step = clip + 1 + std::min(buckets - 1, static_cast<int64_t>(static_cast<double>(buckets) * share));
+  }
+  return (offset < 0 ? -step : step) + clip + buckets;
+}
+
 Tensor StructureModel::relative_positions(int64_t length) const {
-  const int64_t clip = config_.max_relative_position;
   Tensor index = Tensor::empty({length, length}, DType::i64);
   int64_t* p = index.data<int64_t>();
   for (int64_t i = 0; i < length; ++i)
-    for (int64_t j = 0; j < length; ++j) p[i * length + j] = std::clamp(j - i, -clip, clip) + clip;
+    for (int64_t j = 0; j < length; ++j) p[i * length + j] = relative_position_row(j - i, config_);
   return place(index);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The protein structure model: residue tokens -> shared trunk -> pair representation (projected
-// states of residue i plus those of residue j plus a relative-position embedding clipped at
-// +-32) -> a small stack of residual pair MLPs -> heads:
+// states of residue i plus those of residue j plus a relative-position embedding: exact to +-32,
+// then log-spaced buckets) -> a small stack of residual pair MLPs -> heads:
 //   distogram  [B, L, L, 64]  C-beta distance bins (symmetric in i, j)
 //   pLDDT      [B, L, 50]     per-residue lDDT-C-alpha bins of the model's own distances
 //   residues   [B, L, 21]     the masked-residue objective
@@ -22,7 +22,17 @@ struct StructureModelConfig {
   int64_t pair_dim = 32;
   int64_t pair_layers = 2;
   int64_t max_relative_position = 32;
+  // Log-spaced buckets per direction for separations from max_relative_position to
+  // long_range_limit (longer ones share the last); 0 clips every longer separation to the last
+  // exact one. Keep the limit within the training crop, or the far buckets are never trained.
+  int64_t long_range_buckets = 0;
+  int64_t long_range_limit = 128;
 };
+
+// The relative-position embedding row of residue j seen from residue i (offset j - i).
+int64_t relative_position_row(int64_t offset, const StructureModelConfig& config);
+// Rows of the relative-position embedding.
+int64_t relative_position_rows(const StructureModelConfig& config);
 
 struct StructureOutputs {
   Tensor distogram_logits;  // [B, L, L, 64]

@@ -203,6 +203,24 @@ TEST_F(ProteinModelCli, EvaluatesTheModelBesideTheSeparationBaseline) {
   EXPECT_LT(nlohmann::json::parse(split.out)["chains"].get<size_t>(), kTrainingFiles.size());
 }
 
+// A model trained on several folders is scored on all of them in one run: the chains of every
+// --input, each read once.
+TEST_F(ProteinModelCli, EvaluatesSeveralInputsTogether) {
+  fs::create_directories(scratch_ / "a");
+  fs::create_directories(scratch_ / "b");
+  for (size_t i = 0; i < kTrainingFiles.size(); ++i)
+    fs::copy_file(structures() + "/" + kTrainingFiles[i], scratch_ / (i % 2 ? "a" : "b") / kTrainingFiles[i]);
+  const auto r = run_tessera("eval protein --checkpoint " + checkpoint() + " --input " + (scratch_ / "a").string() + " " +
+                             (scratch_ / "b").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["chains"], kTrainingFiles.size());
+  EXPECT_EQ(j["input"].size(), 2u);
+  const auto missing = run_tessera("eval protein --checkpoint " + checkpoint() + " --input " + (scratch_ / "a").string() + " " +
+                                   (scratch_ / "nowhere").string());
+  EXPECT_TRUE(one_line_error(missing, 2, "nowhere"));
+}
+
 TEST_F(ProteinModelCli, BadPredictionInputIsOneLineAndNoOutput) {
   const std::string out = (scratch_ / "out").string();
   auto predict = [&](const std::string& input) {

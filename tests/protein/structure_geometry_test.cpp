@@ -9,6 +9,7 @@
 #include "domains/protein/coordinates_from_distances.h"
 #include "domains/protein/distance_lddt.h"
 #include "domains/protein/distogram_bins.h"
+#include "domains/protein/structure_model.h"
 
 namespace tessera::protein {
 namespace {
@@ -115,6 +116,40 @@ TEST(DistanceLddt, PerfectDistancesScoreOneErrorsLess) {
   for (int64_t i = 0; i < L; ++i) EXPECT_DOUBLE_EQ(distance_lddt(d, chain, 0, L)[i], 0.5);
   chain.atoms[3][kCA] = missing_point();
   EXPECT_TRUE(std::isnan(distance_lddt(d, chain, 0, L)[3]));
+}
+
+TEST(RelativePositionRows, ExactNearByThenLogBucketsThenOneRowBeyondTheLimit) {
+  StructureModelConfig c;
+  c.max_relative_position = 4;
+  c.long_range_buckets = 3;
+  c.long_range_limit = 32;  // buckets cover (4, 8), [8, 16), [16, 32] on a log scale
+  EXPECT_EQ(relative_position_rows(c), 2 * (4 + 3) + 1);
+  const int64_t zero = 4 + 3;
+  for (int64_t d = -4; d <= 4; ++d) EXPECT_EQ(relative_position_row(d, c), zero + d) << d;
+  EXPECT_EQ(relative_position_row(5, c), zero + 5);
+  EXPECT_EQ(relative_position_row(7, c), zero + 5);
+  EXPECT_EQ(relative_position_row(8, c), zero + 6);
+  EXPECT_EQ(relative_position_row(15, c), zero + 6);
+  EXPECT_EQ(relative_position_row(16, c), zero + 7);
+  EXPECT_EQ(relative_position_row(1000, c), zero + 7);
+  EXPECT_EQ(relative_position_row(-1000, c), zero - 7);
+  EXPECT_EQ(relative_position_row(-8, c), zero - 6);
+  int64_t previous = relative_position_row(0, c);
+  for (int64_t d = 1; d < 2000; ++d) {
+    const int64_t row = relative_position_row(d, c);
+    EXPECT_GE(row, previous) << d;
+    EXPECT_LT(row, relative_position_rows(c));
+    previous = row;
+  }
+}
+
+TEST(RelativePositionRows, WithoutBucketsLongerSeparationsClip) {
+  StructureModelConfig c;
+  c.max_relative_position = 32;
+  EXPECT_EQ(relative_position_rows(c), 65);
+  EXPECT_EQ(relative_position_row(500, c), 64);
+  EXPECT_EQ(relative_position_row(-500, c), 0);
+  EXPECT_EQ(relative_position_row(31, c), 63);
 }
 
 }  // namespace
