@@ -5,7 +5,7 @@
 #   bench/domain_score.sh <task> <run-dir> <part config (a domain's run config)> [<part name>]
 # Text is scored on its validation split: the run's final evaluation in metrics.jsonl
 # ("<part>_eval_loss" in a multi-domain run), which `eval text` cannot single out of the training
-# file. Proteins are scored on the test split of every folder of data.path, averaged over chains.
+# file. Proteins are scored on the test split of all folders of data.path together.
 set -euo pipefail
 task=$1 run=$2 config=$3 part=${4:-}
 TESSERA=${TESSERA:-build/bin/tessera}
@@ -28,13 +28,8 @@ PY
     "$TESSERA" eval molecule --no-carbon --checkpoint "$checkpoint" --input "$(data path)" 2>/dev/null |
       python3 -c "import json,sys; j=json.load(sys.stdin); print('test_rmse (lower)', round(j['model']['rmse'],4), 'mean', round(j['baselines']['mean']['rmse'],4))" ;;
   protein/*)
-    for folder in $(data path); do
-      "$TESSERA" eval protein --checkpoint "$checkpoint" --split test --input "$folder" 2>/dev/null || true
-    done | python3 -c "
-import json, sys
-runs = [json.loads(l) for l in sys.stdin if l.startswith('{')]
-n = sum(r['chains'] for r in runs)
-mean = lambda who: sum(r[who]['mean']['lddt_ca'] * r['chains'] for r in runs) / n
-print('test_lddt_ca (higher)', round(mean('model'), 4), 'separation', round(mean('baseline'), 4))" ;;
+    # shellcheck disable=SC2046
+    "$TESSERA" eval protein --checkpoint "$checkpoint" --split test --input $(data path) 2>/dev/null |
+      python3 -c "import json,sys; j=json.load(sys.stdin); print('test_lddt_ca (higher)', round(j['model']['mean']['lddt_ca'],4), 'separation', round(j['baseline']['mean']['lddt_ca'],4))" ;;
   *) echo "bench/domain_score.sh: no score for task $task" >&2; exit 2 ;;
 esac
