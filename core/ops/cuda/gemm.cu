@@ -13,6 +13,7 @@
 #include "core/cuda/runtime.h"
 #include "core/ops/cuda/activation.h"
 #include "core/ops/cuda/gemm.h"
+#include "core/ops/cuda/grid_plan.h"
 
 #define TESSERA_CUBLAS_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublasLtGetStatusString)
 
@@ -207,15 +208,15 @@ __global__ void fill_rows_kernel(T* out, const T* row, int64_t rows, int64_t col
 }
 
 constexpr int kSumCols = 32, kSumRowThreads = 8;
-constexpr int64_t kRowsPerChunk = 256;
 
 // Partial column sums over one chunk of rows; the chunks are added in order by column_total.
 template <class T>
-__global__ void column_partial_sums_kernel(const T* g, int64_t rows, int64_t cols, Acc<T>* partial) {
+__global__ void column_partial_sums_kernel(const T* g, int64_t rows, int64_t cols, int64_t rows_per_chunk,
+                                           Acc<T>* partial) {
   __shared__ Acc<T> acc[kSumRowThreads][kSumCols];
   const int64_t c = blockIdx.x * int64_t(kSumCols) + threadIdx.x;
-  const int64_t r0 = blockIdx.y * kRowsPerChunk;
-  const int64_t r1 = r0 + kRowsPerChunk < rows ? r0 + kRowsPerChunk : rows;
+  const int64_t r0 = blockIdx.y * rows_per_chunk;
+  const int64_t r1 = r0 + rows_per_chunk < rows ? r0 + rows_per_chunk : rows;
   Acc<T> s = 0;
   if (c < cols)
     for (int64_t r = r0 + threadIdx.y; r < r1; r += kSumRowThreads) s += load(g[r * cols + c]);
@@ -286,14 +287,15 @@ void column_sums(const Tensor& g, const Tensor& out) {
   set_device(device);
   const int64_t cols = out.numel(), rows = cols == 0 ? 0 : g.numel() / cols;
   if (cols == 0) return;
-  const int64_t chunks = rows == 0 ? 1 : (rows + kRowsPerChunk - 1) / kRowsPerChunk;
+  const ColumnSumChunks plan = column_sum_chunks(rows);
+  const int64_t chunks = plan.chunks;
   dispatch_floating(g.dtype(), "linear", [&](auto tag) {
     using T = decltype(tag);
     using A = Acc<T>;
     Tensor partial = Tensor::empty({chunks, cols}, std::is_same_v<A, double> ? DType::f64 : DType::f32, device);
     const dim3 grid(static_cast<unsigned>((cols + kSumCols - 1) / kSumCols), static_cast<unsigned>(chunks));
     column_partial_sums_kernel<T><<<grid, dim3(kSumCols, kSumRowThreads), 0, stream(device)>>>(
-        device_data<T>(g), rows, cols, device_data<A>(partial));
+        device_data<T>(g), rows, cols, plan.rows_per_chunk, device_data<A>(partial));
     TESSERA_CUDA_CHECK_LAUNCH();
     column_total_kernel<T><<<static_cast<unsigned>((cols + kThreads - 1) / kThreads), kThreads, 0, stream(device)>>>(
         device_data<A>(partial), chunks, cols, device_data<T>(out));
