@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "core/ops/cuda/grid_plan.h"
 
@@ -36,6 +37,26 @@ TEST(ColumnSumChunks, BeyondTheLimitChunksGrowInsteadOfTheGrid) {
 TEST(ColumnSumChunks, SmallInputsKeep256RowChunks) {
   EXPECT_EQ(column_sum_chunks(1000).rows_per_chunk, 256);
   EXPECT_EQ(column_sum_chunks(1000).chunks, 4);
+}
+
+TEST(FirstBlocks, BlocksGrowWithEachTensorsElements) {
+  const std::vector<int64_t> numels{768, 38'597'376, 1, kElementsPerBlock, kElementsPerBlock + 1};
+  const std::vector<int64_t> first = first_blocks(numels);
+  ASSERT_EQ(first.size(), numels.size() + 1);
+  EXPECT_EQ(first.front(), 0);
+  for (size_t i = 0; i < numels.size(); ++i) {
+    const int64_t blocks = first[i + 1] - first[i];
+    EXPECT_GE(blocks, 1) << i;
+    EXPECT_GE(blocks * kElementsPerBlock, numels[i]) << i << ": too few blocks";
+    EXPECT_LT((blocks - 1) * kElementsPerBlock, numels[i] == 0 ? 1 : numels[i]) << i << ": an idle block";
+  }
+  EXPECT_EQ(first[1] - first[0], 1);  // a bias: one block, not 64
+  EXPECT_GT(first[2] - first[1], 64);  // an embedding: far more than 64
+}
+
+TEST(FirstBlocks, AnEmptyTensorStillOwnsOneBlock) {
+  const std::vector<int64_t> first = first_blocks({0, 10});
+  EXPECT_EQ(first, (std::vector<int64_t>{0, 1, 2}));
 }
 
 }  // namespace
