@@ -50,7 +50,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       "JSON line");
   gpt->add_option("--config", o->config,
                   "Model size: tiny (4x128, ctx 128, batch 16), small (6x384, ctx 256, batch 8) or gpt2-124m (12x768, "
-                  "ctx 1024, vocab 50257, batch 16)")
+                  "ctx 1024, vocab 50304: GPT-2's 50257 padded to a multiple of 64, batch 16)")
       ->check(CLI::IsMember({"tiny", "small", "gpt2-124m"}))
       ->capture_default_str();
   gpt->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
