@@ -63,8 +63,8 @@ void add_bench_command(CLI::App& app, Action& action) {
                   "Peak GFLOP/s that MFU is relative to (0: 206 on the CPU, the GPU's dense peak for the precision)")
       ->capture_default_str();
   add_device_option(gpt, o->device)->capture_default_str();
-  gpt->add_option("--precision", o->precision, "fp32, or bf16 mixed precision (CUDA only)")
-      ->check(CLI::IsMember({"fp32", "bf16"}))
+  gpt->add_option("--precision", o->precision, "fp32; tf32: fp32 with TF32 matrix products, or bf16 mixed precision (both CUDA only)")
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
       ->capture_default_str();
   gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();
   gpt->add_option("--log-every", o->log_every, "Print training progress every N steps to stderr (0: at the last step only)")

@@ -14,6 +14,7 @@
 #include "core/ops/cuda/activation.h"
 #include "core/ops/cuda/gemm.h"
 #include "core/ops/cuda/grid_plan.h"
+#include "core/ops/matmul_precision.h"
 
 #define TESSERA_CUBLAS_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublasLtGetStatusString)
 
@@ -40,8 +41,8 @@ LtContext& lt_context(Device device) {
   return c;
 }
 
-// Storage, scale and compute types: bf16 multiplies in fp32; fp32 stays fp32 (no TF32), so the
-// CUDA results match the CPU reference to fp32 rounding.
+// Storage, scale and compute types: bf16 multiplies in fp32; fp32 stays fp32 (no TF32, unless
+// ops::tf32_matmul() allows it), so the CUDA results match the CPU reference to fp32 rounding.
 template <class T>
 struct LtTypes {
   static constexpr cudaDataType_t data = CUDA_R_32F, scale = CUDA_R_32F;
@@ -143,7 +144,9 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   using Types = LtTypes<T>;
   const LtContext& ctx = lt_context(device);
   MatmulDesc desc;
-  TESSERA_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.handle, Types::compute, Types::scale));
+  const cublasComputeType_t compute =
+      std::is_same_v<T, float> && ops::tf32_matmul() ? CUBLAS_COMPUTE_32F_FAST_TF32 : Types::compute;
+  TESSERA_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.handle, compute, Types::scale));
   desc.set(CUBLASLT_MATMUL_DESC_TRANSA, s.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_TRANSB, s.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_EPILOGUE, ep.kind);
@@ -158,6 +161,7 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   const Layout lc(Types::data, s.n, s.m, s.n, s.batch, s.m * s.n);
   const uint32_t align_a = alignment(b), align_b = alignment(a), align_c = alignment(c);
   const std::string key = std::to_string(device.index) + "/" + std::to_string(int(Types::data)) + "/" +
+                          std::to_string(int(compute)) + "/" +
                           std::to_string(s.trans_a) + std::to_string(s.trans_b) + "/" + std::to_string(s.m) + "x" +
                           std::to_string(s.n) + "x" + std::to_string(s.k) + "x" + std::to_string(s.batch) + "/" +
                           std::to_string(s.stride_a) + "," + std::to_string(s.stride_b) + "/" +
