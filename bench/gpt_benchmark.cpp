@@ -19,18 +19,19 @@
 namespace tessera::bench {
 namespace {
 
-// Dense peaks in GFLOP/s of the SXM parts, by product name: bf16 on the tensor cores, and plain
-// fp32 (the fp32 GEMMs run without TF32).
+// Dense peaks in GFLOP/s of the SXM parts, by product name: bf16 and TF32 on the tensor cores,
+// and plain fp32 (the fp32 GEMMs run without TF32 unless asked).
 double peak_gflops_of(Device device, nn::Precision precision) {
   if (device.is_cpu()) return 206.0;
   struct Peak {
     const char* name;
-    double bf16, fp32;
+    double bf16, tf32, fp32;
   };
-  static const Peak peaks[] = {{"H200", 989e3, 67e3}, {"H100", 989e3, 67e3}, {"A100", 312e3, 19.5e3}};
+  static const Peak peaks[] = {{"H200", 989e3, 494e3, 67e3}, {"H100", 989e3, 494e3, 67e3}, {"A100", 312e3, 156e3, 19.5e3}};
   const std::string name = cuda::device_name(device);
   for (const Peak& p : peaks)
-    if (name.find(p.name) != std::string::npos) return precision == nn::Precision::bf16 ? p.bf16 : p.fp32;
+    if (name.find(p.name) != std::string::npos)
+      return precision == nn::Precision::bf16 ? p.bf16 : precision == nn::Precision::tf32 ? p.tf32 : p.fp32;
   throw ConfigError("--peak-gflops", "no known peak for " + name + "; pass --peak-gflops");
 }
 
@@ -112,8 +113,7 @@ double mean_of_last(const std::vector<double>& v, size_t n) {
 
 // Flags that make no sense are refused before any work, named as on the command line.
 void check_options(const GptBenchOptions& o, Device device, nn::Precision precision) {
-  if (precision == nn::Precision::bf16 && device.is_cpu())
-    throw ConfigError("--precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  nn::require_device_for(precision, device, "--precision");
   if (o.threads <= 0 || o.train_steps <= 0 || o.infer_steps <= 0 || o.warmup < 0 || o.val_batches <= 0)
     throw ConfigError("", "threads, train-steps, infer-steps and val-batches must be positive, warmup not negative");
   if (o.warmup >= o.train_steps)

@@ -6,11 +6,14 @@
 
 namespace tessera::bench {
 
+int64_t padded_vocab(int64_t vocab) { return (vocab + kVocabMultiple - 1) / kVocabMultiple * kVocabMultiple; }
+
 GptShape gpt_shape(const std::string& config) {
   if (config == "tiny") return {256, 128, 4, 128, 4, 16};
   if (config == "small") return {256, 256, 6, 384, 6, 8};
   // GPT-2's vocabulary over bytes: the embedding has GPT-2's size, most rows are never a target.
-  if (config == "gpt2-124m") return {50257, 1024, 12, 768, 12, 16};
+  // Padded to 50304 as llm.c and nanoGPT do, so that the logits GEMM has a tensor-core-friendly width.
+  if (config == "gpt2-124m") return {padded_vocab(50257), 1024, 12, 768, 12, 16};
   throw ConfigError("", "unknown benchmark config '" + config + "' (allowed: tiny, small, gpt2-124m)");
 }
 

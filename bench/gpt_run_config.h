@@ -12,7 +12,12 @@ struct GptShape {
   int64_t vocab, ctx, n_layer, d_model, n_head, batch;
 };
 
-// tiny, small or gpt2-124m; throws ConfigError for any other name.
+// A vocabulary size rounded up to a multiple of 64: GEMMs over it then tile evenly.
+constexpr int64_t kVocabMultiple = 64;
+int64_t padded_vocab(int64_t vocab);
+
+// tiny, small or gpt2-124m (vocabulary 50304: GPT-2's 50257, padded); throws ConfigError for any
+// other name.
 GptShape gpt_shape(const std::string& config);
 
 // YAML of a run of `max_steps` steps: a causal byte-level text task on o.data, AdamW with a

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# GPU validation in one go, sized for about 8 minutes on a fresh H200 machine: build with CUDA,
+# GPU validation in one go on a GPU machine that has the project's Debian packages (a bare one
+# needs bench/gpu_bundle.sh instead), sized for about 8 minutes on an H200: build with CUDA,
 # run every `cuda` test (op-table parity, the golden GPT on CUDA, device optimizer, mixed
 # precision), then the GPT-2 124M bf16 training benchmark and the attention benchmark, and print
 # a summary. Exit status: 0 all passed, 1 a parity test failed, 2 the build or a benchmark failed.

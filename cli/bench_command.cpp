@@ -50,7 +50,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       "JSON line");
   gpt->add_option("--config", o->config,
                   "Model size: tiny (4x128, ctx 128, batch 16), small (6x384, ctx 256, batch 8) or gpt2-124m (12x768, "
-                  "ctx 1024, vocab 50257, batch 16)")
+                  "ctx 1024, vocab 50304: GPT-2's 50257 padded to a multiple of 64, batch 16)")
       ->check(CLI::IsMember({"tiny", "small", "gpt2-124m"}))
       ->capture_default_str();
   gpt->add_option("--threads", o->threads, "CPU threads (OpenMP and BLAS)")->capture_default_str();
@@ -63,8 +63,8 @@ void add_bench_command(CLI::App& app, Action& action) {
                   "Peak GFLOP/s that MFU is relative to (0: 206 on the CPU, the GPU's dense peak for the precision)")
       ->capture_default_str();
   add_device_option(gpt, o->device)->capture_default_str();
-  gpt->add_option("--precision", o->precision, "fp32, or bf16 mixed precision (CUDA only)")
-      ->check(CLI::IsMember({"fp32", "bf16"}))
+  gpt->add_option("--precision", o->precision, "fp32; tf32: fp32 with TF32 matrix products, or bf16 mixed precision (both CUDA only)")
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
       ->capture_default_str();
   gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();
   gpt->add_option("--log-every", o->log_every, "Print training progress every N steps to stderr (0: at the last step only)")

@@ -10,6 +10,7 @@
 #include "core/dist/communicator.h"
 #include "core/nn/mixed_precision.h"
 #include "core/ops/cpu/gemm.h"
+#include "core/ops/matmul_precision.h"
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
 #include "core/util/error.h"
@@ -51,8 +52,7 @@ void set_threads(const TrainerConfig& c) {
 Device training_device(const TrainerConfig& c, const RunOptions& o, const dist::Communicator& comm) {
   const char* key = o.device.empty() ? "training.device" : "--device";
   const Device device = cuda::usable_device(o.device.empty() ? c.device : o.device, key);
-  if (nn::parse_precision(c.precision, "training.precision") == nn::Precision::bf16 && device.is_cpu())
-    throw ConfigError("training.precision", "bf16 runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  nn::require_device_for(nn::parse_precision(c.precision, "training.precision"), device, "training.precision");
   // The data-parallel buckets are host fp32 buffers reduced over MPI; GPU gradients need the
   // NCCL communicator in that path first.
   if (comm.size() > 1 && !device.is_cpu())
@@ -137,6 +137,7 @@ Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communic
       schedule_{c.lr, c.warmup_steps, c.max_steps, c.min_lr},
       metrics_(root_ ? files_.open_metrics() : nullptr), progress_(opt_.steps(), target_),
       start_(std::chrono::steady_clock::now()) {
+  ops::set_tf32_matmul(precision_ == nn::Precision::tf32);
   if (root_) files_.write_config(o.effective_config);
   result_.step = opt_.steps();
 }
@@ -335,7 +336,7 @@ TrainerConfig TrainerConfig::read(config::Section s) {
   c.zero = s.integer("zero", c.zero, 0, 1);
   c.bucket_mb = s.number("bucket_mb", c.bucket_mb, 0.001, 65536.0);
   c.device = s.text("device", c.device);
-  c.precision = s.choice("precision", c.precision, {"fp32", "bf16"});
+  c.precision = s.choice("precision", c.precision, {"fp32", "tf32", "bf16"});
   s.finish();
   return c;
 }

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "core/cuda/check.cuh"
+#include "core/cuda/copy_plan.h"
 #include "core/cuda/runtime.h"
 
 namespace tessera::cuda {
@@ -54,7 +55,18 @@ cudaStream_t stream(int device_index) {
 
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes) {
   if (bytes == 0) return;
-  const Device on = dst_device.is_cpu() ? src_device : dst_device;
+  const CopyPlan plan = plan_copy(dst_device, src_device);
+  const Device on = plan.copy_on;
+  if (plan.wait_for) {
+    // Destroying the event at once is allowed: its resources go when the device has reached it.
+    set_device(*plan.wait_for);
+    cudaEvent_t source_written;
+    TESSERA_CUDA_CHECK(cudaEventCreateWithFlags(&source_written, cudaEventDisableTiming));
+    TESSERA_CUDA_CHECK(cudaEventRecord(source_written, stream(*plan.wait_for)));
+    set_device(on);
+    TESSERA_CUDA_CHECK(cudaStreamWaitEvent(stream(on), source_written, 0));
+    TESSERA_CUDA_CHECK(cudaEventDestroy(source_written));
+  }
   set_device(on);
   TESSERA_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, stream(on)));
   TESSERA_CUDA_CHECK(cudaStreamSynchronize(stream(on)));

@@ -6,12 +6,19 @@ namespace tessera::nn {
 
 Precision parse_precision(const std::string& text, const std::string& where) {
   if (text == "fp32") return Precision::fp32;
+  if (text == "tf32") return Precision::tf32;
   if (text == "bf16") return Precision::bf16;
-  throw ConfigError(where, "unknown precision '" + text + "' (allowed: fp32, bf16)");
+  throw ConfigError(where, "unknown precision '" + text + "' (allowed: fp32, tf32, bf16)");
+}
+
+void require_device_for(Precision precision, Device device, const std::string& where) {
+  if (precision != Precision::fp32 && device.is_cpu())
+    throw ConfigError(where, std::string(precision == Precision::tf32 ? "tf32" : "bf16") +
+                                 " runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
 }
 
 Bf16Scope::Bf16Scope(Module& model, Precision precision) {
-  if (precision == Precision::fp32) return;
+  if (precision != Precision::bf16) return;
   for (auto& [name, p] : model.named_parameters()) {
     TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "bf16 precision: parameter " + name + " must be contiguous f32");
     TensorImpl* impl = p.impl();

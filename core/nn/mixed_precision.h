@@ -12,9 +12,13 @@
 
 namespace tessera::nn {
 
-enum class Precision { fp32, bf16 };
-// "fp32" or "bf16"; a ConfigError naming `where` otherwise.
+// fp32; tf32: fp32 everywhere except CUDA matrix products, whose inputs round to TF32
+// (core/ops/matmul_precision.h); bf16: the mixed precision of Bf16Scope.
+enum class Precision { fp32, tf32, bf16 };
+// "fp32", "tf32" or "bf16"; a ConfigError naming `where` otherwise.
 Precision parse_precision(const std::string& text, const std::string& where);
+// tf32 and bf16 run on CUDA devices only: a ConfigError naming `where` on the CPU.
+void require_device_for(Precision precision, Device device, const std::string& where);
 
 class Bf16Scope {
  public:

@@ -497,9 +497,11 @@ TEST_F(TextCli, TrainingIntoAnExistingRunIsRefused) {
 
 // ---- devices and precision ----
 
-TEST_F(TextCli, Bf16OnTheCpuIsRefused) {
+TEST_F(TextCli, Bf16AndTf32OnTheCpuAreRefused) {
   expect_train_error("bf16-on-cpu", "--device cpu --set training.precision=bf16",
                      "training.precision: bf16 runs on CUDA devices only");
+  expect_train_error("tf32-on-cpu", "--device cpu --set training.precision=tf32",
+                     "training.precision: tf32 runs on CUDA devices only");
 }
 
 TEST_F(TextCli, AMissingDeviceIsRefused) {

@@ -58,13 +58,22 @@ TEST(DevicePlacement, AMissingCudaDeviceIsAConfigError) {
 
 TEST(MixedPrecision, PrecisionNamesAreChecked) {
   EXPECT_EQ(nn::parse_precision("fp32", "training.precision"), nn::Precision::fp32);
+  EXPECT_EQ(nn::parse_precision("tf32", "training.precision"), nn::Precision::tf32);
   EXPECT_EQ(nn::parse_precision("bf16", "training.precision"), nn::Precision::bf16);
   EXPECT_THROW(nn::parse_precision("fp16", "training.precision"), ConfigError);
 }
 
+TEST(MixedPrecision, Tf32AndBf16NeedACudaDevice) {
+  EXPECT_NO_THROW(nn::require_device_for(nn::Precision::fp32, Device::cpu(), "training.precision"));
+  for (const nn::Precision precision : {nn::Precision::tf32, nn::Precision::bf16}) {
+    EXPECT_THROW(nn::require_device_for(precision, Device::cpu(), "training.precision"), ConfigError);
+    EXPECT_NO_THROW(nn::require_device_for(precision, Device::cuda(0), "training.precision"));
+  }
+}
+
 // The swap itself is plain host work, so it is checked here; the bf16 compute is CUDA's.
 TEST(MixedPrecision, ScopeSwapsParametersAndRestoresTheMasters) {
-  for (const nn::Precision precision : {nn::Precision::fp32, nn::Precision::bf16}) {
+  for (const nn::Precision precision : {nn::Precision::fp32, nn::Precision::tf32, nn::Precision::bf16}) {
     const DType inside = precision == nn::Precision::bf16 ? DType::bf16 : DType::f32;
     FilledLinear l;
     const Tensor weight = l.weight;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -33,8 +34,14 @@
 namespace tessera {
 namespace {
 
-const std::string kFixture = std::string(TESSERA_SOURCE_DIR) + "/tests/golden/gpt_fixture.h5";
-const std::string kWeights = std::string(TESSERA_SOURCE_DIR) + "/tests/golden/gpt_fixture_weights.h5";
+// The environment's TESSERA_SOURCE_DIR wins over the compiled-in one: the GPU bundle
+// (bench/gpu_bundle.sh) runs this test on another machine, with the fixture beside it.
+std::string golden_dir() {
+  const char* source_dir = std::getenv("TESSERA_SOURCE_DIR");
+  return std::string(source_dir ? source_dir : TESSERA_SOURCE_DIR) + "/tests/golden";
+}
+const std::string kFixture = golden_dir() + "/gpt_fixture.h5";
+const std::string kWeights = golden_dir() + "/gpt_fixture_weights.h5";
 
 // One dataset of the fixture, converted by HDF5 to the requested memory type.
 template <class T>

@@ -48,9 +48,11 @@ cufftHandle plan_for(Device device, Plan kind, int64_t H, int64_t W, int64_t bat
                                         static_cast<int>(batch)));
       break;
     }
-    case Plan::columns_c2c: {  // the K columns of one [H, K] complex plane: lines of H, K apart
+    case Plan::columns_c2c: {  // every column of `batch` [H, K] planes interleaved row by row as
+                               // [H, batch, K]: lines of H, batch * K apart
       int n[1] = {static_cast<int>(H)}, embed[1] = {static_cast<int>(H)};
-      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, embed, K, 1, embed, K, 1, f64 ? CUFFT_Z2Z : CUFFT_C2C, K));
+      const int lines = static_cast<int>(batch) * K;
+      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, embed, lines, 1, embed, lines, 1, f64 ? CUFFT_Z2Z : CUFFT_C2C, lines));
       break;
     }
     case Plan::rows_c2r: {  // Hermitian rows of K values into real rows of W
@@ -76,6 +78,16 @@ __global__ void weight_columns_kernel(R* c, int64_t rows, int64_t W, R paired, R
     const R w = is_paired ? paired : unpaired;
     c[2 * i] *= w;
     c[2 * i + 1] = !is_paired && drop_unpaired_imag ? R(0) : c[2 * i + 1] * w;
+  }
+}
+
+// out [B, A, K] = in [A, B, K] with the first two axes swapped.
+template <class C>
+__global__ void swap_leading_axes_kernel(const C* in, C* out, int64_t A, int64_t B, int64_t K) {
+  const int64_t n = A * B * K;
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t k = i % K, b = (i / K) % B, a = i / (K * B);
+    out[(b * A + a) * K + k] = in[i];
   }
 }
 
@@ -167,13 +179,21 @@ void half_spectrum_inverse(const Tensor& spectrum, int64_t count, int64_t H, int
     using R = decltype(tag);
     // cuFFT's complex-to-real transform overwrites its input: work on a copy.
     Tensor work = Tensor::empty({count * H * K * 2}, spectrum.dtype(), device);
-    TESSERA_CUDA_CHECK(cudaMemcpyAsync(work.raw_data(), spectrum.raw_data(), sizeof(R) * count * H * K * 2,
-                                       cudaMemcpyDeviceToDevice, stream(device)));
     auto* c = static_cast<Complex<R>*>(work.raw_data());
-    // Inverse along H, a full complex transform of every column, one plane at a time.
+    const auto* spectrum_c = static_cast<const Complex<R>*>(spectrum.raw_data());
     if (H > 1) {
-      const cufftHandle columns = plan_for<R>(device, Plan::columns_c2c, H, W, K);
-      for (int64_t i = 0; i < count; ++i) exec_c2c<R>(columns, c + i * H * K, CUFFT_INVERSE);
+      // Inverse along H, a full complex transform of every column of every plane in one cuFFT
+      // call: on the planes interleaved row by row ([H, count, K]), then back to [count, H, K].
+      Tensor interleaved = Tensor::empty({count * H * K * 2}, spectrum.dtype(), device);
+      auto* t = static_cast<Complex<R>*>(interleaved.raw_data());
+      swap_leading_axes_kernel<Complex<R>><<<blocks_for(count * H * K), kThreads, 0, stream(device)>>>(spectrum_c, t, count, H, K);
+      TESSERA_CUDA_CHECK_LAUNCH();
+      exec_c2c<R>(plan_for<R>(device, Plan::columns_c2c, H, W, count), t, CUFFT_INVERSE);
+      swap_leading_axes_kernel<Complex<R>><<<blocks_for(count * H * K), kThreads, 0, stream(device)>>>(t, c, H, count, K);
+      TESSERA_CUDA_CHECK_LAUNCH();
+    } else {
+      TESSERA_CUDA_CHECK(cudaMemcpyAsync(c, spectrum_c, sizeof(R) * count * H * K * 2, cudaMemcpyDeviceToDevice,
+                                         stream(device)));
     }
     // Along W the rows are then Hermitian once the zero and Nyquist columns are real.
     weight_columns_kernel<R><<<blocks_for(count * H * K), kThreads, 0, stream(device)>>>(

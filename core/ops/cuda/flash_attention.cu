@@ -1,6 +1,7 @@
 // FlashAttention-2 on CUDA. The reference path runs on CUDA cores in fp32 arithmetic for every
-// storage type and every head dim up to 128; the bf16 forward with Dh 64 or 128 runs on tensor
-// cores (WMMA, fp32 accumulation; see "Tensor-core forward" below).
+// storage type and every head dim up to 128; bf16 with Dh 64 or 128 runs on tensor cores (WMMA,
+// fp32 accumulation; see "Tensor-core kernels" below) where the device lets a block opt in to
+// their shared memory (attention_plan.h: up to 145 KiB at Dh 128, over sm_86/sm_89's 99 KiB).
 //
 // Forward: a block owns a tile of query rows (one warp per few rows), walks the key/value tiles
 // in shared memory and keeps, per row, the running maximum m, denominator l and unnormalized
@@ -18,13 +19,13 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
+#include "core/ops/cuda/attention_plan.h"
 #include "core/ops/cuda/flash_attention.h"
 
 namespace tessera::cuda {
 namespace {
 
-constexpr int kWarpSize = 32;
-constexpr int kWarps = 4;
+using namespace attention_plan;
 constexpr int kBlockThreads = kWarps * kWarpSize;
 // Keys per tile in the query-side kernels, queries per tile in the key-side kernel: one per lane.
 constexpr int kTile = kWarpSize;
@@ -414,26 +415,13 @@ Operands<T> operands(const Tensor& q, const Tensor& k, const Tensor& v, const op
 // have no documented element-to-row layout, so the element-wise softmax work (masking, online
 // rescaling, dS) is done there by the lanes, lanes 2r and 2r + 1 owning row r, each half of its
 // columns. Accumulated outputs (O, dQ, dK, dV) also live in shared memory in fp32.
+// Tile sizes and shared-memory byte counts: core/ops/cuda/attention_plan.h.
 namespace wmma = nvcuda::wmma;
 using nv_bf16 = __nv_bfloat16;
-constexpr int kMma = 16;
-constexpr int kTcRows = kMma;                   // rows per warp
-constexpr int kTcBlockRows = kWarps * kTcRows;  // rows per block
-constexpr int kTcKeys = 64;                     // keys per tile in the forward and dQ kernels
-constexpr int kTcQueries = 32;                  // queries per tile in the dK/dV kernel
+static_assert(sizeof(nv_bf16) == kBf16Bytes);
 
-bool tensor_core_head_dim(int Dh) { return Dh == 64 || Dh == 128; }
-
-// Leading dimensions (in elements) of shared tiles: padded to stagger the banks, multiples of 8
-// bf16 or 4 fp32 elements as WMMA requires; with 16-row tiles every tile pointer stays 32-byte
-// aligned.
-constexpr int ld_bf16(int cols) { return cols + 8; }
-constexpr int ld_f32(int cols) { return cols + 4; }
-constexpr size_t bf16_tile(int rows, int cols) { return size_t(rows) * ld_bf16(cols) * sizeof(nv_bf16); }
-constexpr size_t f32_tile(int rows, int cols) { return size_t(rows) * ld_f32(cols) * sizeof(float); }
-
-// Hands out consecutive pieces of dynamic shared memory; the byte counts of the kernels' plans
-// below list the same pieces in the same order.
+// Hands out consecutive pieces of dynamic shared memory; the byte counts of attention_plan.h
+// list the same pieces in the same order.
 struct SmemCursor {
   unsigned char* at;
   template <class T>
@@ -442,32 +430,6 @@ struct SmemCursor {
     at += bytes;
     return p;
   }
-};
-
-template <int kD>
-struct ForwardTcPlan {
-  static constexpr size_t kBytes = 3 * bf16_tile(kTcBlockRows, kD)                  // q, k, v
-                                   + kWarps * (f32_tile(kTcRows, kTcKeys)          // scores
-                                               + bf16_tile(kTcRows, kTcKeys)       // probabilities
-                                               + f32_tile(kTcRows, kD));           // output
-};
-
-template <int kD>
-struct GradQTcPlan {
-  static constexpr size_t kBytes = 4 * bf16_tile(kTcBlockRows, kD)                  // q, dO, k, v
-                                   + kWarps * (2 * f32_tile(kTcRows, kTcKeys)      // S, dP
-                                               + bf16_tile(kTcRows, kTcKeys)       // dS
-                                               + f32_tile(kTcRows, kD));           // dQ
-};
-
-template <int kD>
-struct GradKvTcPlan {
-  static constexpr size_t kBytes = 2 * bf16_tile(kTcBlockRows, kD)                  // k, v
-                                   + 2 * bf16_tile(kTcQueries, kD)                 // q, dO
-                                   + kWarps * (2 * f32_tile(kTcRows, kTcQueries)   // S^T, dP^T
-                                               + 2 * bf16_tile(kTcRows, kTcQueries)  // P^T, dS^T
-                                               + 2 * f32_tile(kTcRows, kD))        // dK, dV
-                                   + 2 * kTcQueries * sizeof(float);               // logsumexp, D
 };
 
 using FragA = wmma::fragment<wmma::matrix_a, kMma, kMma, kMma, nv_bf16, wmma::row_major>;
@@ -736,6 +698,13 @@ __global__ void __launch_bounds__(kBlockThreads)
   store_half_row<kD>(grad_v + at, dv_w, row, half, 1.f);
 }
 
+// The device's limit of dynamic shared memory per block for kernels that opt in.
+size_t shared_memory_optin(Device device) {
+  int bytes = 0;
+  TESSERA_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device.index));
+  return static_cast<size_t>(bytes);
+}
+
 // Launches a tensor-core kernel with `bytes` of dynamic shared memory (above 48 KiB a kernel
 // must opt in) over (batch * heads) x tiles of kTcBlockRows rows.
 template <class Kernel, class... Args>
@@ -758,12 +727,12 @@ constexpr int kForwardRowsPerWarp = 4;
 constexpr int kBackwardRowsPerWarp = 2;
 
 template <class T>
-void launch_forward_kernels(const Dims& d, const Operands<T>& x, T* out, float* lse, cudaStream_t s) {
+void launch_forward_kernels(const Dims& d, const Operands<T>& x, T* out, float* lse, cudaStream_t s, Device device) {
   if constexpr (std::is_same_v<T, nv_bf16>)
-    if (tensor_core_head_dim(d.Dh))
+    if (forward_on_tensor_cores(d.Dh, shared_memory_optin(device)))
       return dispatch_tc_head_dim(d.Dh, [&](auto width) {
         constexpr int kD = decltype(width)::value;
-        launch_tc(forward_tc_kernel<kD>, ForwardTcPlan<kD>::kBytes, d, d.Tq, s, x, out, lse);
+        launch_tc(forward_tc_kernel<kD>, forward_bytes(kD), d, d.Tq, s, x, out, lse);
       });
   dispatch_head_dim(d.Dh, [&](auto width) {
     constexpr int kD = decltype(width)::value;
@@ -776,16 +745,17 @@ void launch_forward_kernels(const Dims& d, const Operands<T>& x, T* out, float* 
 // dQ (adding dS to dbias when it is not null), dK and dV, once delta holds D.
 template <class T>
 void launch_backward_kernels(const Dims& d, const Operands<T>& x, const T* grad_out, const float* lse,
-                             const float* delta, const FlashAttentionGrads& grads, float* dbias, cudaStream_t s) {
+                             const float* delta, const FlashAttentionGrads& grads, float* dbias, cudaStream_t s,
+                             Device device) {
   T* dq = device_data<T>(grads.q);
   T* dk = device_data<T>(grads.k);
   T* dv = device_data<T>(grads.v);
   if constexpr (std::is_same_v<T, nv_bf16>)
-    if (tensor_core_head_dim(d.Dh))
+    if (backward_on_tensor_cores(d.Dh, shared_memory_optin(device)))
       return dispatch_tc_head_dim(d.Dh, [&](auto width) {
         constexpr int kD = decltype(width)::value;
-        launch_tc(grad_q_tc_kernel<kD>, GradQTcPlan<kD>::kBytes, d, d.Tq, s, x, grad_out, lse, delta, dq, dbias);
-        launch_tc(grad_kv_tc_kernel<kD>, GradKvTcPlan<kD>::kBytes, d, d.Tk, s, x, grad_out, lse, delta, dk, dv);
+        launch_tc(grad_q_tc_kernel<kD>, grad_q_bytes(kD), d, d.Tq, s, x, grad_out, lse, delta, dq, dbias);
+        launch_tc(grad_kv_tc_kernel<kD>, grad_kv_bytes(kD), d, d.Tk, s, x, grad_out, lse, delta, dk, dv);
       });
   dispatch_head_dim(d.Dh, [&](auto width) {
     constexpr int kD = decltype(width)::value;
@@ -812,7 +782,7 @@ void flash_attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, 
     using T = decltype(tag);
     if constexpr (!std::is_same_v<T, double>)
       launch_forward_kernels<T>(d, operands<T>(q, k, v, options), device_data<T>(out), device_data<float>(logsumexp),
-                                stream(q.device()));
+                                stream(q.device()), q.device());
   });
 }
 
@@ -855,7 +825,7 @@ void flash_attention_backward(const Tensor& q, const Tensor& k, const Tensor& v,
       }
       launch_backward_kernels<T>(d, operands<T>(q, k, v, options), device_data<T>(grad_out),
                                  device_data<float>(logsumexp), device_data<float>(delta), grads,
-                                 dbias_acc.defined() ? device_data<float>(dbias_acc) : nullptr, s);
+                                 dbias_acc.defined() ? device_data<float>(dbias_acc) : nullptr, s, dev);
       if constexpr (!std::is_same_v<T, float>)
         if (dbias_acc.defined()) {
           const int64_t n = dbias_acc.numel();

@@ -13,6 +13,8 @@
 #include "core/cuda/runtime.h"
 #include "core/ops/cuda/activation.h"
 #include "core/ops/cuda/gemm.h"
+#include "core/ops/cuda/grid_plan.h"
+#include "core/ops/matmul_precision.h"
 
 #define TESSERA_CUBLAS_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublasLtGetStatusString)
 
@@ -39,8 +41,8 @@ LtContext& lt_context(Device device) {
   return c;
 }
 
-// Storage, scale and compute types: bf16 multiplies in fp32; fp32 stays fp32 (no TF32), so the
-// CUDA results match the CPU reference to fp32 rounding.
+// Storage, scale and compute types: bf16 multiplies in fp32; fp32 stays fp32 (no TF32, unless
+// ops::tf32_matmul() allows it), so the CUDA results match the CPU reference to fp32 rounding.
 template <class T>
 struct LtTypes {
   static constexpr cudaDataType_t data = CUDA_R_32F, scale = CUDA_R_32F;
@@ -142,7 +144,9 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   using Types = LtTypes<T>;
   const LtContext& ctx = lt_context(device);
   MatmulDesc desc;
-  TESSERA_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.handle, Types::compute, Types::scale));
+  const cublasComputeType_t compute =
+      std::is_same_v<T, float> && ops::tf32_matmul() ? CUBLAS_COMPUTE_32F_FAST_TF32 : Types::compute;
+  TESSERA_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.handle, compute, Types::scale));
   desc.set(CUBLASLT_MATMUL_DESC_TRANSA, s.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_TRANSB, s.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_EPILOGUE, ep.kind);
@@ -157,6 +161,7 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   const Layout lc(Types::data, s.n, s.m, s.n, s.batch, s.m * s.n);
   const uint32_t align_a = alignment(b), align_b = alignment(a), align_c = alignment(c);
   const std::string key = std::to_string(device.index) + "/" + std::to_string(int(Types::data)) + "/" +
+                          std::to_string(int(compute)) + "/" +
                           std::to_string(s.trans_a) + std::to_string(s.trans_b) + "/" + std::to_string(s.m) + "x" +
                           std::to_string(s.n) + "x" + std::to_string(s.k) + "x" + std::to_string(s.batch) + "/" +
                           std::to_string(s.stride_a) + "," + std::to_string(s.stride_b) + "/" +
@@ -207,15 +212,15 @@ __global__ void fill_rows_kernel(T* out, const T* row, int64_t rows, int64_t col
 }
 
 constexpr int kSumCols = 32, kSumRowThreads = 8;
-constexpr int64_t kRowsPerChunk = 256;
 
 // Partial column sums over one chunk of rows; the chunks are added in order by column_total.
 template <class T>
-__global__ void column_partial_sums_kernel(const T* g, int64_t rows, int64_t cols, Acc<T>* partial) {
+__global__ void column_partial_sums_kernel(const T* g, int64_t rows, int64_t cols, int64_t rows_per_chunk,
+                                           Acc<T>* partial) {
   __shared__ Acc<T> acc[kSumRowThreads][kSumCols];
   const int64_t c = blockIdx.x * int64_t(kSumCols) + threadIdx.x;
-  const int64_t r0 = blockIdx.y * kRowsPerChunk;
-  const int64_t r1 = r0 + kRowsPerChunk < rows ? r0 + kRowsPerChunk : rows;
+  const int64_t r0 = blockIdx.y * rows_per_chunk;
+  const int64_t r1 = r0 + rows_per_chunk < rows ? r0 + rows_per_chunk : rows;
   Acc<T> s = 0;
   if (c < cols)
     for (int64_t r = r0 + threadIdx.y; r < r1; r += kSumRowThreads) s += load(g[r * cols + c]);
@@ -286,14 +291,15 @@ void column_sums(const Tensor& g, const Tensor& out) {
   set_device(device);
   const int64_t cols = out.numel(), rows = cols == 0 ? 0 : g.numel() / cols;
   if (cols == 0) return;
-  const int64_t chunks = rows == 0 ? 1 : (rows + kRowsPerChunk - 1) / kRowsPerChunk;
+  const ColumnSumChunks plan = column_sum_chunks(rows);
+  const int64_t chunks = plan.chunks;
   dispatch_floating(g.dtype(), "linear", [&](auto tag) {
     using T = decltype(tag);
     using A = Acc<T>;
     Tensor partial = Tensor::empty({chunks, cols}, std::is_same_v<A, double> ? DType::f64 : DType::f32, device);
     const dim3 grid(static_cast<unsigned>((cols + kSumCols - 1) / kSumCols), static_cast<unsigned>(chunks));
     column_partial_sums_kernel<T><<<grid, dim3(kSumCols, kSumRowThreads), 0, stream(device)>>>(
-        device_data<T>(g), rows, cols, device_data<A>(partial));
+        device_data<T>(g), rows, cols, plan.rows_per_chunk, device_data<A>(partial));
     TESSERA_CUDA_CHECK_LAUNCH();
     column_total_kernel<T><<<static_cast<unsigned>((cols + kThreads - 1) / kThreads), kThreads, 0, stream(device)>>>(
         device_data<A>(partial), chunks, cols, device_data<T>(out));
