@@ -96,9 +96,11 @@ graph::MolecularGraph Molecule::graph() const {
 }
 
 std::vector<float> Molecule::conformer_distances() const {
-  // Seeded and single-threaded, so the same molecule always gets the same conformer. RDKit's
-  // default of 10 tries per atom makes a large molecule that will not embed cost minutes; a
-  // molecule that fails within these tries has no distances.
+  // Seeded and single-threaded, so the same molecule always gets the same conformer. Random
+  // starting coordinates (RDKit's default from 2024.03): with this RDKit's eigenvector start, chains
+  // and peptides of 60 or more heavy atoms fail every try. RDKit's default of 10 tries per atom
+  // makes a large molecule that will not embed cost minutes; one that fails within these tries has
+  // no distances.
   constexpr int kSeed = 42;
   constexpr unsigned kMaxIterations = 50;
   try {
@@ -109,6 +111,7 @@ std::vector<float> Molecule::conformer_distances() const {
     params.randomSeed = kSeed;
     params.numThreads = 1;
     params.maxIterations = kMaxIterations;
+    params.useRandomCoords = true;
     if (RDKit::DGeomHelpers::EmbedMolecule(*with_hydrogens, params) < 0) return {};
     const RDKit::Conformer& conformer = with_hydrogens->getConformer();
     const unsigned n = mol_->getNumAtoms();
