@@ -4,13 +4,14 @@
 # and standard deviation beside the mean predictor and the better ridge baseline on the same splits.
 #   bench/molecule_benchmarks.sh [datasets (esol freesolv lipophilicity)] [splits (random scaffold)] [seeds (0 1 2)]
 #   MAX_STEPS=1000 bench/molecule_benchmarks.sh esol random 0     # shorter runs
+#   SET=model.conformer=true OUT=runs/molecule-bench-conformer bench/molecule_benchmarks.sh esol   # one more --set
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 datasets=(${1:-esol freesolv lipophilicity})
 splits=(${2:-random scaffold})
 seeds=(${3:-0 1 2})
-tessera=build/bin/tessera
-out=runs/molecule-bench
+tessera=${TESSERA:-build/bin/tessera}
+out=${OUT:-runs/molecule-bench}
 mkdir -p "$out"
 # Idle OpenMP threads sleep instead of spinning: on shared cores spinning costs most of the time.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
@@ -20,7 +21,8 @@ for d in "${datasets[@]}"; do
       run="$out/$d-$s-$seed"
       rm -rf "$run"
       extra=()
-      [[ -n "${MAX_STEPS:-}" ]] && extra=(--set "training.max_steps=$MAX_STEPS")
+      [[ -n "${MAX_STEPS:-}" ]] && extra+=(--set "training.max_steps=$MAX_STEPS")
+      [[ -n "${SET:-}" ]] && extra+=(--set "$SET")
       start=$(date +%s)
       "$tessera" train --config "configs/molecule/$d.yaml" --run-dir "$run" --no-carbon \
         --set "data.split=$s" --set "data.split_seed=$seed" --set "training.seed=$((seed + 1))" "${extra[@]}" >/dev/null

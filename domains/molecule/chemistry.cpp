@@ -1,10 +1,13 @@
 #include "domains/molecule/chemistry.h"
 
 #include <GraphMol/ChemTransforms/ChemTransforms.h>
+#include <GraphMol/Conformer.h>
 #include <GraphMol/Descriptors/MolDescriptors.h>
+#include <GraphMol/DistGeomHelpers/Embedder.h>
 #include <GraphMol/Descriptors/Property.h>
 #include <GraphMol/Fingerprints/MorganFingerprints.h>
 #include <GraphMol/GraphMol.h>
+#include <GraphMol/MolOps.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <RDGeneral/RDLog.h>
@@ -90,6 +93,37 @@ graph::MolecularGraph Molecule::graph() const {
   for (const RDKit::Bond* b : mol_->bonds())
     g.bonds.push_back({static_cast<int>(b->getBeginAtomIdx()), static_cast<int>(b->getEndAtomIdx()), bond_type(*b)});
   return g;
+}
+
+std::vector<float> Molecule::conformer_distances() const {
+  // Seeded and single-threaded, so the same molecule always gets the same conformer. Random
+  // starting coordinates (RDKit's default from 2024.03): with this RDKit's eigenvector start, chains
+  // and peptides of 60 or more heavy atoms fail every try. RDKit's default of 10 tries per atom
+  // makes a large molecule that will not embed cost minutes; one that fails within these tries has
+  // no distances.
+  constexpr int kSeed = 42;
+  constexpr unsigned kMaxIterations = 50;
+  try {
+    // Hydrogens shape the geometry, so they are embedded too; addHs appends them after the
+    // molecule's own atoms, whose indices (those of graph()) stay as they were.
+    std::unique_ptr<RDKit::ROMol> with_hydrogens(RDKit::MolOps::addHs(*mol_));
+    RDKit::DGeomHelpers::EmbedParameters params = RDKit::DGeomHelpers::ETKDGv3;
+    params.randomSeed = kSeed;
+    params.numThreads = 1;
+    params.maxIterations = kMaxIterations;
+    params.useRandomCoords = true;
+    if (RDKit::DGeomHelpers::EmbedMolecule(*with_hydrogens, params) < 0) return {};
+    const RDKit::Conformer& conformer = with_hydrogens->getConformer();
+    const unsigned n = mol_->getNumAtoms();
+    std::vector<float> distances(static_cast<size_t>(n) * n);
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned j = 0; j < n; ++j)
+        distances[static_cast<size_t>(i) * n + j] =
+            static_cast<float>((conformer.getAtomPos(i) - conformer.getAtomPos(j)).length());
+    return distances;
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 std::vector<double> Molecule::descriptors() const { return properties().computeProperties(*mol_); }

@@ -1,7 +1,7 @@
 #pragma once
 // The molecule domain's one contact with RDKit: parse a SMILES string, and from the parsed
 // molecule the graph the modality consumes, RDKit's 2D descriptors, a Morgan fingerprint, the
-// Bemis-Murcko scaffold and the facts the bias audit groups by. RDKit's own log lines are silenced; its failures become messages.
+// Bemis-Murcko scaffold, one 3D conformer's atom distances and the facts the bias audit groups by. RDKit's own log lines are silenced; its failures become messages.
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +25,10 @@ class Molecule {
   int64_t heavy_atoms() const;
   std::string smiles() const;  // canonical
   graph::MolecularGraph graph() const;
+  // Distances between the atoms of graph(), in its atom order, [atoms * atoms] in ångström, of one
+  // conformer embedded by ETKDGv3 with a fixed seed (the same molecule always gets the same
+  // distances); empty when embedding fails.
+  std::vector<float> conformer_distances() const;
   std::vector<double> descriptors() const;  // in descriptor_names() order
   std::vector<float> morgan_bits(unsigned radius, unsigned bits) const;
   std::string scaffold() const;  // canonical SMILES of the Bemis-Murcko scaffold; empty for acyclic

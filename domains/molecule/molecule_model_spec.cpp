@@ -45,6 +45,8 @@ MoleculeModelSpec read_molecule_model_spec(config::Section& root, const Molecule
   s.model.graph.buckets.max_distance = static_cast<int>(m.integer("max_distance", 8, 1, 64));
   s.examples.max_atoms = m.integer("max_atoms", 128, 1, 4096);
   s.examples.descriptors = m.boolean("descriptors", false);
+  s.examples.conformer = m.boolean("conformer", false);
+  if (s.examples.conformer) s.model.graph.conformer = graph::default_conformer_kernels();
   s.model.mean_pool = m.choice("readout", "virtual", {"virtual", "virtual_mean"}) == "virtual_mean";
   m.finish();
   s.examples.scaffolds = data.split.kind == "scaffold";

@@ -1,6 +1,8 @@
 #include "domains/molecule/molecule_set.h"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 #include "core/util/error.h"
@@ -16,7 +18,7 @@ std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, cons
   }
   std::unique_ptr<Molecule> mol = Molecule::from_smiles(record.smiles, error);
   if (!mol) return nullptr;
-  const graph::MolecularGraph g = mol->graph();
+  graph::MolecularGraph g = mol->graph();
   if (g.num_atoms() > options.max_atoms) {
     error = "has " + std::to_string(g.num_atoms()) + " atoms, above the model's limit of " +
             std::to_string(options.max_atoms) + " (model.max_atoms)";
@@ -27,7 +29,11 @@ std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, cons
   e->line = record.line;
   e->smiles = record.smiles;
   e->targets = record.targets;
-  e->graph = graph::prepare_graph(g);
+  if (options.conformer) {
+    g.distances = mol->conformer_distances();
+    e->conformer_failed = g.distances.empty();
+  }
+  e->graph = graph::prepare_graph(std::move(g));
   if (options.descriptors) e->descriptors = mol->descriptors();
   if (options.scaffolds) e->scaffold = mol->scaffold();
   return e;
@@ -48,12 +54,14 @@ MoleculeSet load_molecule_set(const std::string& path, const TableLayout& layout
   std::unique_ptr<MoleculeReader> reader = open_molecules(path, layout, true);
   MoleculeSet set;
   std::string first_error;
+  const auto started = std::chrono::steady_clock::now();
   std::vector<std::string> shown;  // printed once the set is known to be usable: a failure stays one line
   constexpr size_t kShown = 5, kChunk = 4096;
   for (std::vector<FeaturizedRecord> rows; !(rows = read_examples(*reader, kChunk, options)).empty();) {
     for (FeaturizedRecord& row : rows) {
       ++set.records;
       if (row.example) {
+        set.conformer_failures += row.example->conformer_failed ? 1 : 0;
         set.examples.push_back(std::move(*row.example));
         continue;
       }
@@ -76,6 +84,12 @@ MoleculeSet load_molecule_set(const std::string& path, const TableLayout& layout
   for (const std::string& line : shown) std::cerr << "tessera: " << path << ": " << line << "; skipped\n";
   if (set.skipped > 0)
     std::cerr << "tessera: " << path << ": skipped " << set.skipped << " of " << set.records << " molecules\n";
+  if (options.conformer) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "tessera: %s: read %zu molecules with conformers in %.1f ms each; %lld failed to embed and have no 3D distances\n",
+                 path.c_str(), set.examples.size(), 1e3 * seconds / static_cast<double>(set.examples.size()),
+                 static_cast<long long>(set.conformer_failures));
+  }
   return set;
 }
 

@@ -19,12 +19,14 @@ struct MoleculeExample {
   graph::PreparedGraph graph;
   std::vector<double> descriptors;  // RDKit 2D descriptors, raw; empty unless asked for
   std::string scaffold;             // empty unless asked for (or acyclic)
+  bool conformer_failed = false;    // asked for a conformer and embedding failed: the graph has no distances
 };
 
 struct ExampleOptions {
   int64_t max_atoms = 128;
   bool descriptors = false;
   bool scaffolds = false;
+  bool conformer = false;  // 3D distances of an ETKDG conformer in the graph (model.conformer)
 };
 
 // The example of one record, or null with `error` saying why it cannot be used.
@@ -45,9 +47,11 @@ struct MoleculeSet {
   std::vector<MoleculeExample> examples;
   int64_t records = 0;
   int64_t skipped = 0;
+  int64_t conformer_failures = 0;  // examples whose conformer could not be embedded (kept, without distances)
 };
 
-// Every usable record of `path`. DataError when none is usable, when a target has no value in
+// Every usable record of `path`. With options.conformer, the conformer failures and the embedding
+// time are reported once on stderr. DataError when none is usable, when a target has no value in
 // any of them, or (skip_invalid false) at the first invalid one.
 MoleculeSet load_molecule_set(const std::string& path, const TableLayout& layout, const ExampleOptions& options,
                               bool skip_invalid);

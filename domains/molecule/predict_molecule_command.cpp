@@ -45,7 +45,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
   std::unique_ptr<MoleculeReader> reader = open_molecules(f.input, layout, false);
   ExampleOptions options = m.spec.examples;
   options.scaffolds = false;
-  int64_t rows = 0, failed = 0;
+  int64_t rows = 0, failed = 0, conformer_failures = 0;
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   io::write_atomically(f.output, [&](const std::string& tmp) {
@@ -83,6 +83,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
             r.example ? std::string() : std::string(reader->position_name()) + " " + std::to_string(r.record.line) + ": " + r.error;
         out << "," << csv_field(error) << "\n";
         failed += r.example ? 0 : 1;
+        conformer_failures += r.example && r.example->conformer_failed ? 1 : 0;
       }
       rows += static_cast<int64_t>(chunk.size());
       std::fprintf(stderr, "\rtessera: predicted %lld molecules (%.0f/s)", static_cast<long long>(rows),
@@ -90,10 +91,13 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
     }
     if (rows == 0) throw DataError(f.input, "has no molecules");
     std::fprintf(stderr, "\n");
+    if (options.conformer)
+      std::fprintf(stderr, "tessera: %s: %lld molecules failed to embed a conformer and were predicted without 3D distances\n",
+                   f.input.c_str(), static_cast<long long>(conformer_failures));
     if (!out.flush()) throw InputError(f.output, "cannot write file");
   });
   const double wall = seconds();
-  return {{"output", f.output}, {"molecules", rows}, {"failed", failed}, {"seconds", wall},
+  return {{"output", f.output}, {"molecules", rows}, {"failed", failed}, {"conformer_failures", conformer_failures}, {"seconds", wall},
           {"molecules_per_second", static_cast<double>(rows) / std::max(wall, 1e-9)}};
 }
 

@@ -21,7 +21,7 @@ Tensor descriptor_tensor(const Examples& examples, const PropertyNormalization& 
 Tensor property_outputs(const PropertyModel& model, const Examples& examples, const PropertyNormalization& normalization) {
   std::vector<const graph::PreparedGraph*> graphs;
   for (const MoleculeExample* e : examples) graphs.push_back(&e->graph);
-  return model.forward(graph::make_graph_batch(graphs, model.config().graph.buckets), descriptor_tensor(examples, normalization));
+  return model.forward(graph::make_graph_batch(graphs, model.config().graph.buckets, model.config().graph.conformer), descriptor_tensor(examples, normalization));
 }
 
 Tensor property_loss(const Tensor& outputs, const Examples& examples, const PropertyNormalization& normalization,

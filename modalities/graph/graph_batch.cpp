@@ -17,6 +17,22 @@ int64_t vocabulary_total() {
   return total;
 }
 
+// Pairs of atoms with a known distance get its kernels; the virtual token, padding and molecules
+// without a conformer keep zeros.
+void fill_conformer(GraphBatch& batch, const std::vector<const PreparedGraph*>& graphs, const ConformerKernels& kernels) {
+  const int64_t B = batch.padding.size(0), T = batch.padding.size(1), K = kernels.count;
+  batch.conformer = Tensor::zeros({B, T, T, K});
+  float* out = batch.conformer.data<float>();
+  for (int64_t b = 0; b < B; ++b) {
+    const MolecularGraph& g = graphs[static_cast<size_t>(b)]->graph;
+    if (g.distances.empty()) continue;
+    const int64_t n = g.num_atoms();
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        kernels.features(g.distances[static_cast<size_t>(i * n + j)], out + ((b * T + 1 + i) * T + 1 + j) * K);
+  }
+}
+
 }  // namespace
 
 PreparedGraph prepare_graph(MolecularGraph graph) {
@@ -32,7 +48,8 @@ int DistanceBuckets::of(int distance) const {
   return distance == kUnreachable ? unreachable() : std::min(distance, max_distance);
 }
 
-GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, const DistanceBuckets& buckets) {
+GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, const DistanceBuckets& buckets,
+                            const ConformerKernels& kernels) {
   const int64_t B = static_cast<int64_t>(graphs.size());
   int64_t most = 0;
   for (const PreparedGraph* g : graphs) most = std::max(most, g->graph.num_atoms());
@@ -75,6 +92,7 @@ GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, con
         for (int t = 0; t < kBondTypes; ++t) out[t] = g.paths.fraction(i, j, t);
       }
   }
+  if (kernels.enabled()) fill_conformer(batch, graphs, kernels);
   return batch;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/tensor/tensor.h"
+#include "modalities/graph/conformer_kernels.h"
 #include "modalities/graph/graph_paths.h"
 #include "modalities/graph/molecular_graph.h"
 
@@ -38,9 +39,12 @@ struct GraphBatch {
   Tensor bond_fractions;  // [B, T, T, kBondTypes] f32
   Tensor padding;         // [B, T] u8, nonzero = padding
   Tensor atom_weights;    // [B, T, 1] f32: 1 / atoms on atom tokens, 0 on the virtual token and padding
+  Tensor conformer;       // [B, T, T, kernels] f32 Gaussian kernels of 3D distances, 0 without one; undefined when not asked for
 };
 
-// T = 1 + the most atoms among `graphs`.
-GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, const DistanceBuckets& buckets);
+// T = 1 + the most atoms among `graphs`. `kernels` (when enabled) fills `conformer` from each
+// graph's distances.
+GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, const DistanceBuckets& buckets,
+                            const ConformerKernels& kernels = {});
 
 }  // namespace tessera::graph

@@ -1,5 +1,7 @@
 #include "modalities/graph/graph_embedding.h"
 
+#include <stdexcept>
+
 namespace tessera::graph {
 
 GraphEmbedding::GraphEmbedding(const GraphEmbeddingConfig& config)
@@ -10,11 +12,20 @@ GraphEmbedding::GraphEmbedding(const GraphEmbeddingConfig& config)
   register_module("atom_embedding", atom_embedding);
   register_module("distance_bias", distance_bias);
   register_module("bond_bias", bond_bias);
+  if (config.conformer.enabled()) {
+    conformer_bias = std::make_unique<nn::Linear>(config.conformer.count, config.n_head, false);
+    register_module("conformer_bias", *conformer_bias);
+  }
 }
 
 Tensor GraphEmbedding::attention_bias(const GraphBatch& batch) const {
-  const Tensor per_pair = ops::add(distance_bias.forward(place(batch.distance)),
-                                   bond_bias.forward(place(batch.bond_fractions)));  // [B, T, T, H]
+  Tensor per_pair = ops::add(distance_bias.forward(place(batch.distance)),
+                             bond_bias.forward(place(batch.bond_fractions)));  // [B, T, T, H]
+  if (conformer_bias) {
+    if (!batch.conformer.defined())
+      throw std::invalid_argument("GraphEmbedding: the model takes conformer kernels and the batch has none");
+    per_pair = ops::add(per_pair, conformer_bias->forward(place(batch.conformer)));
+  }
   return ops::contiguous(ops::transpose(ops::transpose(per_pair, 1, 3), 2, 3));
 }
 

@@ -24,6 +24,10 @@ struct GraphBond {
 struct MolecularGraph {
   std::vector<std::array<int, kAtomFeatures>> atoms;
   std::vector<GraphBond> bonds;
+  // 3D distances of every atom pair in one conformer, in ångström, [atoms * atoms] in atom order;
+  // empty when the molecule has no conformer (not asked for, or embedding failed), NaN for a pair
+  // whose distance is unknown.
+  std::vector<float> distances;
   int64_t num_atoms() const { return static_cast<int64_t>(atoms.size()); }
 };
 
