@@ -1,0 +1,21 @@
+#pragma once
+// The masked-atom pre-training objective (as masked residues for proteins): a share of the atoms of
+// a batch (15 % by default) lose their element, which the model then predicts from the rest of the
+// molecule (cross-entropy over the element vocabulary). A masked atom keeps its other features
+// (degree, charge, hybridization, ...): the element is what is hidden.
+#include "core/tensor/tensor.h"
+#include "core/util/rng.h"
+#include "modalities/graph/graph_batch.h"
+
+namespace tessera::graph {
+
+// Elements the objective predicts: atomic numbers 0..100, as the element feature.
+int64_t element_vocabulary();
+
+// Chooses each atom token of `batch` with probability `fraction` (never the virtual token or
+// padding; at least one atom per batch) and replaces its element feature by the blank row.
+// Returns [B, T] i64: the original element at chosen tokens, -100 elsewhere. Draws from `g`, so a
+// batch's masking is a pure function of its generator and a resumed run masks as a straight one.
+Tensor mask_atoms(GraphBatch& batch, double fraction, Generator& g);
+
+}  // namespace tessera::graph
