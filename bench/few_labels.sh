@@ -7,7 +7,8 @@
 # with the domain's eval command. Prints one Markdown table (mean +- standard deviation over seeds).
 #   env: PRE_STEPS (4000), STEPS (fine-tuning and scratch steps, 500), SEEDS ("1 2 3"),
 #        FRACTIONS ("0.1 0.3 1.0"), TARGETS ("molecule protein"), OUT (runs/bench-few-labels),
-#        PRETRAINED (an existing pre-trained checkpoint: skips pre-training)
+#        PRETRAINED (an existing pre-trained checkpoint: skips pre-training). TARGET_CONFIG may also
+#        be one domain's run config (bench/molecule_pretrain.sh: ESOL after masked-atom pre-training).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRETRAIN=${PRETRAIN:-configs/multi/pretrain.yaml}
@@ -39,7 +40,9 @@ python3 - "$TARGET_CONFIG" "$OUT" "$STEPS" <<'PY'
 import sys, yaml
 config, out, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 multi = yaml.safe_load(open(config))
-for name, part in multi["parts"].items():
+# A single-domain run config is one part, named by its domain (configs/molecule/esol.yaml: molecule).
+parts = multi["parts"] if "parts" in multi else {multi["task"].split("/")[0]: {k: v for k, v in multi.items() if k != "training"}}
+for name, part in parts.items():
     part = dict(part)
     part.pop("weight", None)
     part["training"] = dict(multi["training"], max_steps=steps)
@@ -70,7 +73,7 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 metric = {"molecule": "ESOL test RMSE (lower is better)", "protein": "protein test lDDT-CA (higher is better)"}
 print(f"Pre-trained: {sys.argv[2]}; {sys.argv[3]} steps per run; seeds {sys.argv[4]}\n")
-print("| target | labels | from scratch | fine-tuned from the multi-domain trunk |")
+print("| target | labels | from scratch | fine-tuned from the pre-trained checkpoint |")
 print("|---|---|---|---|")
 def cell(values):
     return f"{statistics.mean(values):.3f} +- {statistics.stdev(values):.3f}" if len(values) > 1 else f"{values[0]:.3f}"

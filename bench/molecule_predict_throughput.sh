@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Molecules per second and peak memory of `tessera predict molecule` on a library of N SMILES
 # (ESOL's 1,128 repeated; each row its own id), to check that prediction streams.
-#   bench/molecule_predict_throughput.sh CHECKPOINT [N (100000)]
+#   bench/molecule_predict_throughput.sh CHECKPOINT [N (100000)]; env FORMAT: csv (default) or h5, the output's
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 checkpoint=$1
@@ -19,4 +19,4 @@ with open(path, "w") as f:
         f.write("m%d,%s\n" % (i, rows[i % len(rows)]["smiles"].strip()))
 PY
 /usr/bin/time -f "bench: peak memory %M KiB, wall %e s" build/bin/tessera predict molecule --no-carbon \
-  --checkpoint "$checkpoint" --input "$out/library.csv" --output "$out/predicted.csv" --id-column id --smiles-column smiles
+  --checkpoint "$checkpoint" --input "$out/library.csv" --output "$out/predicted.${FORMAT:-csv}" --id-column id --smiles-column smiles

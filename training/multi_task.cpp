@@ -142,6 +142,8 @@ std::map<std::string, LossSum> MultiTask::take_loss_parts() {
     for (const Tensor& loss : p.losses) s.sum += loss.item();
     s.count = static_cast<int64_t>(p.losses.size());
     p.losses.clear();
+    // A part's own parts (the molecule task's masked-atom objective), so that none piles up.
+    for (const auto& [name, own] : p.task->take_loss_parts()) taken[p.name + "/" + name] = own;
   }
   return taken;
 }

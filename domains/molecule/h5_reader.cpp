@@ -11,6 +11,7 @@
 #include "core/io/hdf5_handle.h"
 #include "core/util/error.h"
 #include "domains/molecule/molecule_reader.h"
+#include "domains/molecule/prediction_writer.h"
 
 namespace tessera::molecule {
 namespace {
@@ -72,6 +73,13 @@ std::vector<double> read_numbers(hid_t file, const std::string& path, const std:
   return out;
 }
 
+// A target's dataset: its escaped name in files that predict molecule wrote (a target named
+// `smiles`, or one holding '/'), else the name as given.
+std::string target_dataset(hid_t file, const std::string& target) {
+  const std::string escaped = h5_target_dataset(target);
+  return escaped != target && H5Lexists(file, escaped.c_str(), H5P_DEFAULT) > 0 ? escaped : target;
+}
+
 class H5Reader : public MoleculeReader {
  public:
   H5Reader(const std::string& path, const TableLayout& layout, bool require_targets) {
@@ -85,7 +93,7 @@ class H5Reader : public MoleculeReader {
     if (!layout.id_column.empty() && (layout.id_required || H5Lexists(file.get(), layout.id_column.c_str(), H5P_DEFAULT) > 0))
       ids_ = read_strings(file.get(), path, layout.id_column, "id");
     if (require_targets)
-      for (const std::string& t : layout.targets) targets_.push_back(read_numbers(file.get(), path, t));
+      for (const std::string& t : layout.targets) targets_.push_back(read_numbers(file.get(), path, target_dataset(file.get(), t)));
     for (size_t t = 0; t < targets_.size(); ++t)
       if (targets_[t].size() != n) throw DataError(path, "target dataset '" + layout.targets[t] + "' has " +
                                                          std::to_string(targets_[t].size()) + " values for " +

@@ -15,7 +15,6 @@ MoleculeDataSpec read_molecule_data_spec(config::Section& root) {
   l.smiles_column = d.text("smiles_column", "smiles");
   l.id_column = d.text("id_column", "");
   l.targets = d.texts("targets", {});
-  if (l.targets.empty()) d.fail("targets", "needs at least one target column");
   l.columns = d.texts("columns", {});
   l.delimiter = d.choice("delimiter", "auto", {"auto", ",", ";", "tab"});
   s.classification = d.choice("task", "regression", {"regression", "classification"}) == "classification";
@@ -48,6 +47,12 @@ MoleculeModelSpec read_molecule_model_spec(config::Section& root, const Molecule
   s.examples.conformer = m.boolean("conformer", false);
   if (s.examples.conformer) s.model.graph.conformer = graph::default_conformer_kernels();
   s.model.mean_pool = m.choice("readout", "virtual", {"virtual", "virtual_mean"}) == "virtual_mean";
+  s.mask_fraction = m.number("mask_fraction", 0.0, 0.0, 1.0);
+  s.masked_atom_weight = m.number("masked_atom_weight", 1.0, 0.0, 100.0);
+  s.model.atom_head = s.mask_fraction > 0;
+  if (data.layout.targets.empty() && !s.model.atom_head)
+    m.fail("mask_fraction", "is 0 and data.targets is empty: nothing to train (name target columns, or set "
+                            "model.mask_fraction, e.g. 0.15, to pre-train on the molecules alone)");
   m.finish();
   s.examples.scaffolds = data.split.kind == "scaffold";
   const int64_t targets = static_cast<int64_t>(data.layout.targets.size());
@@ -62,6 +67,9 @@ LoadedMoleculeModel load_molecule_model(const std::string& checkpoint, Device de
     config::Section root = c.config();
     loaded.data = read_molecule_data_spec(root);
     loaded.spec = read_molecule_model_spec(root, loaded.data);
+    if (loaded.data.layout.targets.empty())
+      throw CheckpointError(checkpoint, "is a pre-trained model without targets (data.targets is empty); fine-tune it "
+                                        "on labelled molecules (train --init-from) before predicting or scoring");
     try {
       loaded.normalization = PropertyNormalization::from_json(c.json_attribute("normalization"));
     } catch (const nlohmann::json::exception&) {

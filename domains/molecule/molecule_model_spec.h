@@ -30,11 +30,14 @@ struct MoleculeDataSpec {
 struct MoleculeModelSpec {
   PropertyModelConfig model;
   ExampleOptions examples;  // max_atoms, descriptors (scaffolds: set by the split)
+  double mask_fraction = 0;          // model.mask_fraction: share of atoms masked (0: no masked-atom objective)
+  double masked_atom_weight = 1.0;   // model.masked_atom_weight: its weight beside the property loss
 };
 
 // Reads the data section (and finishes it).
 MoleculeDataSpec read_molecule_data_spec(config::Section& root);
-// Reads the model section (and finishes it) for these data.
+// Reads the model section (and finishes it) for these data. Data without targets need
+// model.mask_fraction > 0 (pre-training): otherwise there is nothing to learn.
 MoleculeModelSpec read_molecule_model_spec(config::Section& root, const MoleculeDataSpec& data);
 
 struct LoadedMoleculeModel {

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -12,9 +11,9 @@
 #include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
 #include "core/util/error.h"
-#include "domains/molecule/csv_field.h"
 #include "domains/molecule/molecule_commands.h"
 #include "domains/molecule/molecule_model_spec.h"
+#include "domains/molecule/prediction_writer.h"
 #include "domains/molecule/property_batches.h"
 
 namespace tessera::molecule {
@@ -26,16 +25,22 @@ struct PredictFlags {
   int64_t chunk = 4096;
 };
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
+// "csv" or "h5", from the output's name; refused before any work when it is neither.
+std::string output_format(const std::string& output) {
+  std::string format;
+  try {
+    format = resolve_format(output, "auto");
+  } catch (const DataError&) {
+    format.clear();
+  }
+  if (format != "csv" && format != "h5")
+    throw InputError(output, "predictions are written as CSV or HDF5; give --output a .csv or .h5 name");
+  return format;
 }
 
 domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& run) {
   io::check_output_path(f.output, "--output", {f.input, run.checkpoint});
-  if (resolve_format(f.output, "auto") != "csv")
-    throw InputError(f.output, "predictions are written as CSV; give --output a .csv name");
+  const std::string format = output_format(f.output);
   const LoadedMoleculeModel m = load_molecule_model(run.checkpoint, run.device);
   TableLayout layout = m.data.layout;
   layout.format = "auto";
@@ -49,10 +54,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   io::write_atomically(f.output, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out << "id,smiles";
-    for (const std::string& t : m.data.layout.targets) out << "," << csv_field(t);
-    out << ",error\n";
+    std::unique_ptr<PredictionWriter> out = open_prediction_writer(format, tmp, m.data.layout.targets);
     // The next chunk is read and prepared while this one goes through the model: the model barely
     // gains from a second thread on molecule-sized batches, RDKit's parsing and descriptors do.
     auto read_next = [&] {
@@ -74,17 +76,20 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
           predict_properties(*m.model, by_size, m.normalization, m.data.classification, f.batch_size);
       std::vector<const std::vector<double>*> predicted(chunk.size(), nullptr);
       for (size_t j = 0; j < usable.size(); ++j) predicted[usable[j]] = &sorted_predictions[j];
+      std::vector<PredictionRow> written(chunk.size());
       for (size_t i = 0; i < chunk.size(); ++i) {
-        const FeaturizedRecord& r = chunk[i];
-        out << csv_field(r.record.id) << "," << csv_field(r.record.smiles);
-        for (size_t k = 0; k < m.data.layout.targets.size(); ++k)
-          out << "," << (r.example ? number((*predicted[i])[k]) : std::string());
-        const std::string error =
-            r.example ? std::string() : std::string(reader->position_name()) + " " + std::to_string(r.record.line) + ": " + r.error;
-        out << "," << csv_field(error) << "\n";
+        FeaturizedRecord& r = chunk[i];
+        PredictionRow& w = written[i];
+        w.id = std::move(r.record.id);
+        w.smiles = std::move(r.record.smiles);
+        if (r.example)
+          w.values = *predicted[i];
+        else
+          w.error = std::string(reader->position_name()) + " " + std::to_string(r.record.line) + ": " + r.error;
         failed += r.example ? 0 : 1;
         conformer_failures += r.example && r.example->conformer_failed ? 1 : 0;
       }
+      out->write(written);
       rows += static_cast<int64_t>(chunk.size());
       std::fprintf(stderr, "\rtessera: predicted %lld molecules (%.0f/s)", static_cast<long long>(rows),
                    static_cast<double>(rows) / std::max(seconds(), 1e-9));
@@ -94,7 +99,7 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
     if (options.conformer)
       std::fprintf(stderr, "tessera: %s: %lld molecules failed to embed a conformer and were predicted without 3D distances\n",
                    f.input.c_str(), static_cast<long long>(conformer_failures));
-    if (!out.flush()) throw InputError(f.output, "cannot write file");
+    out->close();
   });
   const double wall = seconds();
   return {{"output", f.output}, {"molecules", rows}, {"failed", failed}, {"conformer_failures", conformer_failures}, {"seconds", wall},
@@ -107,12 +112,12 @@ domains::DomainCommand predict_molecule_command() {
   domains::DomainCommand c;
   c.verb = "predict";
   c.name = "molecule";
-  c.description = "Predict the model's properties for every molecule of a CSV, SDF or .smi file; writes CSV "
-                  "(id, smiles, one column per target, error)";
+  c.description = "Predict the model's properties for every molecule of a CSV, SDF, .smi or HDF5 file; writes "
+                  "CSV or HDF5 (id, smiles, one column per target, error)";
   c.add_flags = [](CLI::App& cmd) -> domains::CommandRun {
     auto f = std::make_shared<PredictFlags>();
-    cmd.add_option("--input", f->input, "Molecules: .csv (the model's SMILES column), .sdf or .smi")->required();
-    cmd.add_option("--output", f->output, "CSV file to write (never the input)")->required()->check(domains::output_file());
+    cmd.add_option("--input", f->input, "Molecules: .csv (the model's SMILES column), .sdf, .smi or .h5")->required();
+    cmd.add_option("--output", f->output, "CSV or HDF5 (.h5) file to write (never the input)")->required()->check(domains::output_file());
     cmd.add_option("--smiles-column", f->smiles_column, "SMILES column of a CSV input (default: the training data's)");
     cmd.add_option("--id-column", f->id_column, "Id column of a CSV input (default: the training data's)");
     cmd.add_option("--batch-size", f->batch_size, "Molecules per forward pass")->capture_default_str()->check(CLI::Range(1, 1 << 14));

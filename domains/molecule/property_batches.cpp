@@ -18,10 +18,14 @@ Tensor descriptor_tensor(const Examples& examples, const PropertyNormalization& 
   return t;
 }
 
-Tensor property_outputs(const PropertyModel& model, const Examples& examples, const PropertyNormalization& normalization) {
+graph::GraphBatch graph_batch_of(const PropertyModel& model, const Examples& examples) {
   std::vector<const graph::PreparedGraph*> graphs;
   for (const MoleculeExample* e : examples) graphs.push_back(&e->graph);
-  return model.forward(graph::make_graph_batch(graphs, model.config().graph.buckets, model.config().graph.conformer), descriptor_tensor(examples, normalization));
+  return graph::make_graph_batch(graphs, model.config().graph.buckets, model.config().graph.conformer);
+}
+
+Tensor property_outputs(const PropertyModel& model, const Examples& examples, const PropertyNormalization& normalization) {
+  return model.forward(graph_batch_of(model, examples), descriptor_tensor(examples, normalization));
 }
 
 Tensor property_loss(const Tensor& outputs, const Examples& examples, const PropertyNormalization& normalization,

@@ -13,6 +13,9 @@ using Examples = std::vector<const MoleculeExample*>;
 // [B, descriptors] normalized and clipped; undefined when the model takes no descriptors.
 Tensor descriptor_tensor(const Examples& examples, const PropertyNormalization& normalization);
 
+// `examples` as one padded graph batch for `model`.
+graph::GraphBatch graph_batch_of(const PropertyModel& model, const Examples& examples);
+
 // The model's outputs for `examples`.
 Tensor property_outputs(const PropertyModel& model, const Examples& examples, const PropertyNormalization& normalization);
 

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/autograd/autograd.h"
 #include "core/util/error.h"
+#include "modalities/graph/masked_atoms.h"
 
 namespace tessera::molecule {
 
@@ -51,25 +53,78 @@ PropertyTask::PropertyTask(config::Section& root) {
   model_ = std::make_unique<PropertyModel>(spec_.model);
 }
 
+PropertyTask::Losses PropertyTask::losses(const Examples& batch, Generator& masking, bool masked_only) const {
+  Losses l;
+  const bool masked = spec_.mask_fraction > 0, labelled = !data_.layout.targets.empty();
+  const graph::GraphBatch plain = graph_batch_of(*model_, batch);
+  graph::GraphBatch input = plain;
+  Tensor elements;
+  if (masked) {
+    input.atom_features = plain.atom_features.clone();
+    elements = graph::mask_atoms(input, spec_.mask_fraction, masking);
+  }
+  const Tensor h = model_->states(input);
+  if (labelled) {
+    const Tensor& states = masked_only || !masked ? h : model_->states(plain);
+    l.property = property_loss(model_->properties(states, plain, descriptor_tensor(batch, normalization_)), batch,
+                               normalization_, data_.classification);
+    l.total = l.property;
+  }
+  if (masked) {
+    const Tensor logits = model_->element_logits(h);
+    const int64_t N = logits.size(0) * logits.size(1);
+    l.masked_atoms = ops::cross_entropy(ops::reshape(logits, {N, logits.size(2)}),
+                                        ops::reshape(model_->place(elements), {N}));
+    const Tensor weighted = ops::scale(l.masked_atoms, spec_.masked_atom_weight);
+    l.total = l.total.defined() ? ops::add(l.total, weighted) : weighted;
+  }
+  return l;
+}
+
 Tensor PropertyTask::train_loss(Generator& data) {
   Examples batch;
   for (int64_t b = 0; b < data_.batch_size; ++b)
     batch.push_back(&set_.examples[static_cast<size_t>(split_.train[data.below(split_.train.size())])]);
-  return property_loss(property_outputs(*model_, batch, normalization_), batch, normalization_, data_.classification);
+  const Losses l = losses(batch, data, true);
+  if (l.masked_atoms.defined()) {
+    if (l.property.defined()) train_parts_["property"].push_back(l.property.detach());
+    train_parts_["masked_atoms"].push_back(l.masked_atoms.detach());
+  }
+  return l.total;
 }
 
 double PropertyTask::eval_loss(int64_t batches) {
+  autograd::NoGradScope no_grad;
   // The validation split, or the test split when the fractions leave no validation molecules.
   const std::vector<int64_t>& held_out = split_.validation.empty() ? split_.test : split_.validation;
   const Examples all = examples_of(set_, held_out);
+  Generator masking(1234);  // the same masks at every evaluation
   double total = 0;
+  std::map<std::string, double> parts;
   for (int64_t i = 0; i < batches; ++i) {
     Examples batch;
     for (int64_t b = 0; b < data_.batch_size; ++b)
       batch.push_back(all[static_cast<size_t>((i * data_.batch_size + b) % static_cast<int64_t>(all.size()))]);
-    total += property_loss(property_outputs(*model_, batch, normalization_), batch, normalization_, data_.classification).item();
+    const Losses l = losses(batch, masking, false);
+    total += l.total.item();
+    if (l.masked_atoms.defined()) {
+      if (l.property.defined()) parts["property"] += l.property.item() / static_cast<double>(batches);
+      parts["masked_atoms"] += l.masked_atoms.item() / static_cast<double>(batches);
+    }
   }
+  eval_parts_ = parts;
   return total / static_cast<double>(batches);
+}
+
+std::map<std::string, LossSum> PropertyTask::take_loss_parts() {
+  std::map<std::string, LossSum> taken;
+  for (auto& [name, losses] : train_parts_) {
+    LossSum& s = taken[name];
+    for (const Tensor& loss : losses) s.sum += loss.item();
+    s.count = static_cast<int64_t>(losses.size());
+    losses.clear();
+  }
+  return taken;
 }
 
 std::map<std::string, Generator*> PropertyTask::model_generators() {
@@ -82,10 +137,10 @@ std::map<std::string, std::string> PropertyTask::checkpoint_attributes() const {
 
 std::string PropertyTask::describe() const {
   char buf[320];
-  std::snprintf(buf, sizeof buf, "%s: %zu molecules (%lld skipped), %s split %zu / %zu / %zu, %zu target(s), %.2fM parameters",
+  std::snprintf(buf, sizeof buf, "%s: %zu molecules (%lld skipped), %s split %zu / %zu / %zu, %zu target(s)%s, %.2fM parameters",
                 kArchitecture, set_.examples.size(), static_cast<long long>(set_.skipped), data_.split.kind.c_str(),
                 split_.train.size(), split_.validation.size(), split_.test.size(), data_.layout.targets.size(),
-                static_cast<double>(model_->num_parameters()) / 1e6);
+                spec_.mask_fraction > 0 ? ", masked atoms" : "", static_cast<double>(model_->num_parameters()) / 1e6);
   return buf;
 }
 

@@ -2,6 +2,8 @@
 // Training a molecular property model: the data file read once into prepared graphs, split
 // (random or scaffold, seeded), targets standardized and descriptors normalized with training-split
 // statistics; batches drawn from the trainer's generator, so a resumed run sees the same batches.
+// With model.mask_fraction > 0 the masked-atom objective trains beside the property loss (or
+// alone, on molecules without targets: pre-training); each is a named part of the metrics.
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +33,8 @@ class PropertyTask : public Task {
   void initialize(uint64_t seed) override { model_->initialize(seed); }
   Tensor train_loss(Generator& data) override;
   double eval_loss(int64_t batches) override;
+  std::map<std::string, LossSum> take_loss_parts() override;
+  std::map<std::string, double> eval_loss_parts() const override { return eval_parts_; }
   int64_t items_per_batch() const override { return data_.batch_size; }
   std::map<std::string, Generator*> model_generators() override;
   std::map<std::string, std::string> checkpoint_attributes() const override;
@@ -43,6 +47,15 @@ class PropertyTask : public Task {
   Split split_;
   PropertyNormalization normalization_;
   std::unique_ptr<PropertyModel> model_;
+  std::map<std::string, std::vector<Tensor>> train_parts_;  // detached, since the last take_loss_parts
+  std::map<std::string, double> eval_parts_;
+
+  struct Losses {
+    Tensor property, masked_atoms, total;  // each undefined when that objective is off
+  };
+  // The objectives on `batch`; masks atoms with `masking` when the masked-atom objective is on.
+  // `masked_only`: the property loss on the masked molecules too, so one forward pass serves both.
+  Losses losses(const Examples& batch, Generator& masking, bool masked_only) const;
 };
 
 }  // namespace tessera::molecule

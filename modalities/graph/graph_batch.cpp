@@ -43,6 +43,7 @@ PreparedGraph prepare_graph(MolecularGraph graph) {
 }
 
 int64_t atom_table_rows() { return vocabulary_total() + 2; }
+int64_t blank_atom_row() { return vocabulary_total() + 1; }
 
 int DistanceBuckets::of(int distance) const {
   return distance == kUnreachable ? unreachable() : std::min(distance, max_distance);
@@ -54,7 +55,7 @@ GraphBatch make_graph_batch(const std::vector<const PreparedGraph*>& graphs, con
   int64_t most = 0;
   for (const PreparedGraph* g : graphs) most = std::max(most, g->graph.num_atoms());
   const int64_t T = most + 1, F = kAtomFeatures;
-  const int64_t virtual_row = vocabulary_total(), blank_row = virtual_row + 1;
+  const int64_t virtual_row = vocabulary_total(), blank_row = blank_atom_row();
   const std::array<int64_t, kAtomFeatures> offsets = feature_offsets();
   GraphBatch batch;
   batch.atom_features = Tensor::full({F, B, T}, static_cast<double>(blank_row), DType::i64);

@@ -21,6 +21,9 @@ PreparedGraph prepare_graph(MolecularGraph graph);
 // Rows of the summed atom-feature table: every feature's vocabulary in turn, then the virtual
 // token's row and a blank row (the virtual token's remaining features, and padding).
 int64_t atom_table_rows();
+// The blank row: the virtual token's features other than its own, padding, and the element of an
+// atom the masked-atom objective hides (masked_atoms.h).
+int64_t blank_atom_row();
 
 // Distance buckets of the attention bias: 0 self, 1..max_distance (longer paths clipped), then
 // unreachable (another fragment), virtual token to or from an atom, padding.

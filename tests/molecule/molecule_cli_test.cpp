@@ -194,7 +194,7 @@ TEST_F(MoleculeCli, BadPredictInputAndOutputsAreOneLineWithoutOutput) {
   EXPECT_EQ(slurp(input_), tiny_csv());
   EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + dir_), 2, dir_));
   EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output /dev/null"), 2, "/dev/null"));
-  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + dir_ + "/out.h5"), 2, "give --output a .csv name"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + input_ + " --output " + dir_ + "/out.parquet"), 2, "give --output a .csv or .h5 name"));
   EXPECT_TRUE(one_line_error(run_tessera(predict + dir_ + "/absent.csv --output " + out), 2, "absent.csv"));
   EXPECT_TRUE(one_line_error(run_tessera(predict + "/dev/zero --output " + out), 2, "/dev/zero"));
   const std::string zero = dir_ + "/zero.csv";  // a device behind a table's name
