@@ -115,7 +115,7 @@ TEST_F(ConfigSafety, ASetMappingMergesIntoItsSection) {
 
 TEST_F(ConfigSafety, ControlCharactersStayOnOneLine) {
   expect_one_line_error(train("newline-value", "--set " + shell_quote("training.precision=\"fp\\n32\"")),
-                        "training.precision: 'fp\\n32' is not one of: fp32, bf16");
+                        "training.precision: 'fp\\n32' is not one of: fp32, tf32, bf16");
   expect_one_line_error(train("newline-key", "--set " + shell_quote("training.l\nr=1")), "unknown key 'training.l\\nr'");
   expect_one_line_error(train("newline-no-value", "--set " + shell_quote("oops\nmore")),
                         "--set expects key=value, got 'oops\\nmore'");
