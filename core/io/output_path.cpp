@@ -50,6 +50,9 @@ void check_output_path(const std::string& path, const std::string& flag, const s
     if (input.empty() || !fs::exists(path, ec) || !fs::exists(input, ec)) continue;
     if (fs::equivalent(path, input, ec))
       throw InputError(path, "is an input file (" + input + "); refusing to overwrite it");
+    // A folder given as input is read file by file: each of its files is an input too.
+    if (fs::is_directory(input, ec) && fs::equivalent(parent, input, ec))
+      throw InputError(path, "is an input file (in the input folder " + input + "); refusing to overwrite it");
   }
 }
 

@@ -22,16 +22,6 @@ struct EvalFlags {
   std::string predictions, references, json;
 };
 
-// Every file read (or skipped) on both sides: the JSON report may replace none of them.
-std::vector<std::string> files_read(const StructureSet& a, const StructureSet& b) {
-  std::vector<std::string> files;
-  for (const StructureSet* set : {&a, &b}) {
-    for (const ProteinChain& chain : set->chains) files.push_back(chain.source);
-    for (const auto& skipped : set->skipped) files.push_back(skipped.first);
-  }
-  return files;
-}
-
 using Skipped = std::vector<std::pair<std::string, std::string>>;  // file, reason
 
 nlohmann::ordered_json skipped_json(const Skipped& skipped) {
@@ -54,7 +44,6 @@ domains::CommandResult evaluate(const EvalFlags& f) {
       std::filesystem::is_directory(f.predictions, ec) || std::filesystem::is_directory(f.references, ec);
   const StructureSet predictions = read_structures(f.predictions);
   const StructureSet references = read_structures(f.references);
-  if (!f.json.empty()) io::check_output_path(f.json, "--json", files_read(predictions, references));
   const ChainPairing pairing = pair_chains(predictions.chains, references.chains, by_stem);
   Skipped skipped = predictions.skipped;
   skipped.insert(skipped.end(), references.skipped.begin(), references.skipped.end());

@@ -219,6 +219,13 @@ TEST_F(ProteinModelCli, EvaluatesSeveralInputsTogether) {
   const auto missing = run_tessera("eval protein --checkpoint " + checkpoint() + " --input " + (scratch_ / "a").string() + " " +
                                    (scratch_ / "nowhere").string());
   EXPECT_TRUE(one_line_error(missing, 2, "nowhere"));
+  // Every input folder is an input: --json may not replace a structure in the second one.
+  const std::string inside = (scratch_ / "b" / kTrainingFiles.front()).string();
+  const std::string before = slurp(inside);
+  const auto onto_input = run_tessera("eval protein --checkpoint " + checkpoint() + " --input " + (scratch_ / "a").string() +
+                                      " " + (scratch_ / "b").string() + " --json " + inside);
+  EXPECT_TRUE(one_line_error(onto_input, 2, kTrainingFiles.front()));
+  EXPECT_EQ(slurp(inside), before);
 }
 
 TEST_F(ProteinModelCli, BadPredictionInputIsOneLineAndNoOutput) {
