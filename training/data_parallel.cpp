@@ -7,6 +7,7 @@
 
 #include "core/autograd/autograd.h"
 #include "core/util/error.h"
+#include "training/non_finite.h"
 
 namespace tessera::training {
 
@@ -190,21 +191,30 @@ double DataParallelOptimizer::finish_reduction() {
 }
 
 double DataParallelOptimizer::step(double lr, double max_norm) {
-  double norm = 0;
-  if (sharded_) {
-    std::vector<Tensor> views;
-    for (const Piece& p : pieces_) views.push_back(p.view);
-    norm = std::sqrt(comm_.all_reduce(optim::grad_squared_sum(views), dist::ReduceOp::sum));
-    optim::clip_grads_to(views, norm, max_norm);
-    adamw_->step(lr);
-    all_gather_parameters();
-  } else {
-    std::vector<Tensor> tensors;
-    for (const auto& named : params_) tensors.push_back(named.second);
-    norm = optim::clip_grad_norm(tensors, max_norm);
-    adamw_->step(lr);
-  }
+  // This rank's share of the gradients: its shard's pieces under ZeRO-1, else every parameter.
+  nn::NamedTensors local;
+  if (sharded_)
+    for (const Piece& p : pieces_) local.emplace_back(params_[p.param].first, p.view);
+  else
+    local = params_;
+  std::vector<Tensor> tensors;
+  for (const auto& named : local) tensors.push_back(named.second);
+  double squares = optim::grad_squared_sum(tensors);
+  if (sharded_) squares = comm_.all_reduce(squares, dist::ReduceOp::sum);
+  const double norm = std::sqrt(squares);
+  // Before the update: the parameters and the last checkpoint stay as they were.
+  if (!std::isfinite(norm)) throw DivergedError(non_finite_gradient(local));
+  optim::clip_grads_to(tensors, norm, max_norm);
+  adamw_->step(lr);
+  if (sharded_) all_gather_parameters();
   return norm;
+}
+
+std::string DataParallelOptimizer::non_finite_gradient(const nn::NamedTensors& local) const {
+  const std::optional<std::string> where = first_non_finite(local, Holder::gradients);
+  return "a gradient became non-finite at step " + std::to_string(steps() + 1) + ": " +
+         (where ? "the gradient of " + *where : "on another rank") +
+         " (the last checkpoint is kept; lower training.lr, raise training.warmup_steps or set training.grad_clip)";
 }
 
 void DataParallelOptimizer::all_gather_parameters() {

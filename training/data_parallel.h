@@ -35,7 +35,8 @@ class DataParallelOptimizer {
   // Waits for every bucket; returns the seconds spent waiting (communication not hidden). A
   // parameter no backward pass reached gets a zero gradient, on one rank as on many.
   double finish_reduction();
-  // Clips to the global norm, updates the parameters; returns the norm before clipping.
+  // Clips to the global norm, updates the parameters; returns the norm before clipping. A NaN or
+  // infinite gradient throws, naming the step and the first such parameter, before any update.
   double step(double lr, double max_norm);
   int64_t steps() const;
   // Bytes of AdamW moments this rank holds (its shard under ZeRO-1).
@@ -51,6 +52,7 @@ class DataParallelOptimizer {
   void on_grad_ready(const Tensor& param);
   void launch_ready_buckets();
   void all_gather_parameters();
+  std::string non_finite_gradient(const nn::NamedTensors& local) const;
   std::unique_ptr<optim::AdamW> full_size_optimizer() const;
 
   dist::Communicator& comm_;

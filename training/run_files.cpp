@@ -1,5 +1,7 @@
 #include "training/run_files.h"
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "core/config/config_compare.h"
@@ -20,8 +22,14 @@ std::string read_file(const fs::path& p) {
 
 }  // namespace
 
-MetricsLog::MetricsLog(const fs::path& p) : out_(p, std::ios::app) {
-  if (!out_) throw InputError(p.string(), "cannot open metrics log for writing");
+MetricsLog::MetricsLog(const fs::path& p) : path_(p.string()), out_(p, std::ios::app) {
+  if (!out_) throw InputError(path_, "cannot open metrics log for writing");
+}
+
+void MetricsLog::write(const nlohmann::ordered_json& j) {
+  errno = 0;
+  out_ << j.dump() << std::endl;
+  if (!out_) throw InputError(path_, "cannot write the metrics log" + (errno ? ": " + std::string(std::strerror(errno)) : ""));
 }
 
 RunFiles::RunFiles(const RunOptions& o, bool root) : dir_(o.run_dir) {

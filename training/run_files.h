@@ -17,9 +17,11 @@ namespace tessera::training {
 class MetricsLog {
  public:
   explicit MetricsLog(const std::filesystem::path& p);
-  void write(const nlohmann::ordered_json& j) { out_ << j.dump() << std::endl; }
+  // Throws when the line cannot be written (a full disk): a run never loses its log silently.
+  void write(const nlohmann::ordered_json& j);
 
  private:
+  std::string path_;
   std::ofstream out_;
 };
 

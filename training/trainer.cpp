@@ -17,6 +17,7 @@
 #include "training/data_parallel.h"
 #include "training/interrupt.h"
 #include "training/micro_batches.h"
+#include "training/non_finite.h"
 #include "training/progress.h"
 #include "training/run_files.h"
 #include "training/train_state.h"
@@ -185,9 +186,12 @@ double Run::micro_batch(int64_t micro) {
   nn::Bf16Scope mixed(model_, precision_);
   Tensor loss = task_.train_loss(data_rng_);
   const double loss_value = loss.item();  // one device-to-host read per micro-batch
-  if (!std::isfinite(loss_value))
-    throw Error("training loss became " + std::to_string(loss_value) + " at step " + std::to_string(opt_.steps() + 1) +
-                " (lower training.lr or raise training.warmup_steps)");
+  if (!std::isfinite(loss_value)) {
+    const std::optional<std::string> where = first_non_finite(model_.named_parameters(), Holder::values);
+    throw DivergedError("training loss became " + std::to_string(loss_value) + " at step " + std::to_string(opt_.steps() + 1) +
+                (where ? ": " + *where : "") +
+                " (the last checkpoint is kept; lower training.lr or raise training.warmup_steps)");
+  }
   Tensor scaled = plan_.per_step() > 1 ? ops::scale(loss, 1.0 / static_cast<double>(plan_.per_step())) : loss;
   if (micro + 1 == plan_.per_rank())
     opt_.backward_and_reduce(scaled);

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/cuda/runtime.h"
@@ -167,7 +169,18 @@ CheckpointMeta read_meta(hid_t file, const std::string& path) {
 struct Listing {
   std::vector<StoredTensor> tensors;
   std::string path;
+  std::string problem;  // why the listing stopped, when the file is at fault
 };
+
+// The bytes a dataset of `dims` elements of `dtype` needs, or nothing when that overflows.
+std::optional<uint64_t> bytes_claimed(const std::vector<hsize_t>& dims, DType dtype) {
+  uint64_t bytes = dtype_size(dtype);
+  for (hsize_t d : dims) {
+    if (d != 0 && bytes > std::numeric_limits<uint64_t>::max() / d) return std::nullopt;
+    bytes *= d;
+  }
+  return bytes;
+}
 
 herr_t visit_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
   auto* listing = static_cast<Listing*>(data);
@@ -184,14 +197,24 @@ herr_t visit_link(hid_t group, const char* name, const H5L_info_t*, void* data) 
   } catch (const Error&) {
     return -1;
   }
+  // Checkpoints are written contiguous and uncompressed: a dataset whose elements the file does
+  // not hold (a crafted shape, a truncated file) is refused before anyone allocates its size.
+  const std::optional<uint64_t> claimed = bytes_claimed(dims, t.dtype);
+  const uint64_t stored = H5Dget_storage_size(obj.get());
+  if (!claimed || *claimed > stored) {
+    listing->problem = "tensor '" + std::string(name) + "' claims shape " + shape_str(t.shape) + " but the file holds " +
+                       std::to_string(stored) + " bytes of it (crafted or truncated file)";
+    return -1;
+  }
   listing->tensors.push_back(std::move(t));
   return 0;
 }
 
 std::vector<StoredTensor> list_tensors(hid_t file, const std::string& path) {
-  Listing listing{{}, path};
-  check(H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, visit_link, &listing), path,
-        "cannot list the tensors (truncated or corrupted file)");
+  Listing listing{{}, path, {}};
+  const herr_t visited = H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, visit_link, &listing);
+  if (!listing.problem.empty()) throw CheckpointError(path, listing.problem);
+  check(visited, path, "cannot list the tensors (truncated or corrupted file)");
   return listing.tensors;
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/io/checkpoint.h"
 #include "tests/support/command.h"
 #include "tests/support/one_line_error.h"
 #include "tests/support/scratch_dir.h"
@@ -160,6 +161,53 @@ TEST_P(CheckpointFullDisk, TrainSaysTheDiskIsFull) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kilobytes, CheckpointFullDisk, ::testing::Values(8, 64, 160));
+
+class RunOnAFullDisk : public ::testing::Test {
+ protected:
+  void SetUp() override { std::ofstream(scratch_ / "corpus.txt") << std::string(4000, 'a') + "bcd efg\n"; }
+  CommandResult train(const std::string& flags) const {
+    return run_tessera("train --config " TESSERA_SOURCE_DIR "/tests/configs/text-tiny.yaml --set data.path=" +
+                       (scratch_ / "corpus.txt").string() + " --no-carbon --set training.eval_every=0 --run-dir " +
+                       (scratch_ / "disk" / "run").string() + " " + flags);
+  }
+  static std::string last_line(const std::string& err) { return err.substr(err.rfind('\n', err.size() - 2) + 1); }
+  void expect_no_temporaries() const {
+    for (const auto& entry : fs::recursive_directory_iterator(scratch_ / "disk"))
+      EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path() << " was left behind";
+  }
+  test_support::ScratchDir scratch_;
+};
+
+// Room for one checkpoint (450 KB; writing one needs over 900 KB free, measured) but not for its
+// replacement beside it: the resumed run fails
+// with one line, and the checkpoint it resumed from is the same file, byte for byte.
+TEST_F(RunOnAFullDisk, ACheckpointThatDoesNotFitKeepsThePreviousOne) {
+  test_support::SmallDisk disk((scratch_ / "disk").string(), 1100);
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)";
+  ASSERT_EQ(train("--max-steps 2").exit_code, 0);
+  const fs::path last = scratch_ / "disk" / "run" / "checkpoints" / "last.h5";
+  const std::string before = slurp(last);
+  const CommandResult r = train("--resume --max-steps 4");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(last_line(r.err).rfind("tessera: error: ", 0), 0u) << r.err;
+  EXPECT_NE(last_line(r.err).find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_TRUE(slurp(last) == before) << "the previous checkpoint changed";
+  EXPECT_EQ(io::read_checkpoint_meta(last.string()).step, 2);
+  expect_no_temporaries();
+}
+
+// The metrics log fills the disk long before the run's only checkpoint is due: the run stops
+// with one line instead of training on without its log.
+TEST_F(RunOnAFullDisk, AMetricsLogThatDoesNotFitIsOneLine) {
+  test_support::SmallDisk disk((scratch_ / "disk").string(), 16);
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)";
+  const CommandResult r = train("--set training.checkpoint_every=0 --set training.max_steps=2000");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(last_line(r.err), "tessera: error: " + (scratch_ / "disk" / "run" / "metrics.jsonl").string() +
+                                  ": cannot write the metrics log: No space left on device\n")
+      << r.err;
+  expect_no_temporaries();
+}
 
 }  // namespace
 }  // namespace tessera

@@ -26,6 +26,7 @@
 #include "core/io/checkpoint.h"
 #include "tests/support/checkpoint_tensors.h"
 #include "tests/support/command.h"
+#include "tests/support/metrics_log.h"
 #include "tests/support/one_line_error.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/slurp.h"
@@ -37,8 +38,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::CommandResult;
 using test_support::one_line_error;
+using test_support::progress_of;
+using test_support::read_metrics;
 using test_support::raw_tensors;
 using test_support::run_tessera;
+using test_support::spawn_tessera;
+using test_support::wait_for;
+using test_support::exit_code_of;
 using test_support::shell_quote;
 using test_support::slurp;
 
@@ -67,26 +73,6 @@ json last_json_line(const std::string& out) {
   const auto lines = split_lines(out);
   if (lines.empty()) return json();
   return json::parse(lines.back(), nullptr, false);
-}
-
-// Every complete line of a metrics.jsonl file, parsed.
-std::vector<json> read_metrics(const fs::path& file) {
-  std::vector<json> rows;
-  const std::string text = slurp(file);
-  size_t begin = 0;
-  for (size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
-    json j = json::parse(text.substr(begin, end - begin), nullptr, false);
-    if (!j.is_discarded()) rows.push_back(j);
-  }
-  return rows;
-}
-
-// The largest step a metrics.jsonl file reports so far (0 when none).
-int64_t progress_of(const fs::path& file) {
-  int64_t step = 0;
-  for (const auto& j : read_metrics(file))
-    if (j.contains("step")) step = std::max<int64_t>(step, j["step"].get<int64_t>());
-  return step;
 }
 
 void expect_identical_tensors(const std::string& a_file, const std::string& b_file) {
@@ -135,34 +121,6 @@ std::string english_like_text(size_t bytes) {
     text += sentence;
   }
   return text;
-}
-
-// Starts tessera in the background, stdout and stderr to files; returns its process id.
-pid_t spawn_tessera(const std::string& args, const fs::path& out, const fs::path& err) {
-  const std::string cmd =
-      "exec " + std::string(TESSERA_BINARY) + " " + args + " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// The exit code of a child that has ended (128 + signal when a signal killed it).
-int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
-
-// Waits for `pid` to end and returns its exit code; kills it and returns -1 after `timeout`.
-int wait_for(pid_t pid, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return exit_code_of(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  return -1;
 }
 
 class TextCli : public ::testing::Test {

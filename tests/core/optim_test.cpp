@@ -4,8 +4,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <hdf5.h>
 
 #include "core/io/checkpoint.h"
+#include "core/io/hdf5_handle.h"
 #include "core/nn/layers.h"
 #include "core/optim/adamw.h"
 #include "core/util/error.h"
@@ -130,6 +132,39 @@ TEST_F(CheckpointIo, CorruptedMetadataNeverCrashes) {
   }
   EXPECT_GT(refused, 0);
   EXPECT_GT(loaded, 0) << "unused bytes exist; the loop should hit some";
+}
+
+// A crafted file claiming a 10^12-element tensor it does not hold: refused when listed, before
+// anything allocates its size.
+TEST_F(CheckpointIo, ATensorLargerThanTheFileIsRefused) {
+  nn::Linear a(3, 2);
+  const std::string path = (dir_ / "crafted.h5").string();
+  io::save_checkpoint(path, a.named_parameters(), {});
+  {
+    io::Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    const hsize_t dims[2] = {1000000, 1000000}, chunk[2] = {1000, 1000};
+    io::Hdf5Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    io::Hdf5Handle layout(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(layout.get(), 2, chunk);
+    io::Hdf5Handle ds(H5Dcreate2(file.get(), "huge", H5T_NATIVE_FLOAT, space.get(), H5P_DEFAULT, layout.get(), H5P_DEFAULT),
+                  H5Dclose);
+    ASSERT_TRUE(ds.ok());
+    io::Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), 3);
+    io::Hdf5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
+    io::Hdf5Handle attr(H5Acreate2(ds.get(), "dtype", type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    ASSERT_GE(H5Awrite(attr.get(), type.get(), "f32"), 0);
+  }
+  try {
+    io::list_checkpoint_tensors(path);
+    FAIL() << "a tensor of 10^12 elements was listed from a file of " << fs::file_size(path) << " bytes";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("tensor 'huge' claims shape [1000000,1000000] but the file holds 0 bytes"),
+              std::string::npos)
+        << e.what();
+  }
+  nn::Linear b(3, 2);
+  EXPECT_THROW(io::load_checkpoint(path, b.named_parameters()), CheckpointError);
 }
 
 TEST_F(CheckpointIo, UnwritableDestinationFailsCleanly) {
