@@ -56,6 +56,8 @@ void write_text_atomically(const std::string& path, const std::string& text) {
   });
 }
 
+bool writer_has_exited(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
 int remove_stale_temporaries(const std::string& folder) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -63,9 +65,7 @@ int remove_stale_temporaries(const std::string& folder) {
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const pid_t writer = temporary_writer(it->path().filename().string());
     std::error_code entry;
-    if (writer <= 0 || !it->is_regular_file(entry)) continue;
-    // ESRCH: no such process. A live writer (or one we may not signal) keeps its file.
-    if (::kill(writer, 0) == 0 || errno != ESRCH) continue;
+    if (writer <= 0 || !it->is_regular_file(entry) || !writer_has_exited(writer)) continue;
     if (fs::remove(it->path(), entry)) ++removed;
   }
   return removed;

@@ -1,10 +1,12 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <set>
 
+#include "core/io/atomic_file.h"
 #include "core/io/output_path.h"
 #include "core/util/error.h"
 #include "domains/protein/model_pdb.h"
@@ -23,12 +25,15 @@ struct PredictFlags {
 };
 
 // Every file is written into a fresh hidden folder beside or inside the output folder and moved
-// into place only when every chain has been predicted, so a failed run leaves nothing behind.
+// into place only when every chain has been predicted, so a failed run leaves nothing behind. The
+// folder is named after its process, so a later run removes what a killed one left.
 class StagedOutput {
  public:
   explicit StagedOutput(const std::string& dir) : dir_(dir), existed_(fs::exists(dir)) {
-    std::string pattern = existed_ ? (fs::path(dir) / ".tessera-predict-XXXXXX").string()
-                                   : fs::path(dir).lexically_normal().string() + ".tessera-predict-XXXXXX";
+    const std::string prefix = existed_ ? (fs::path(dir) / ".tessera-predict-").string()
+                                        : fs::path(dir).lexically_normal().string() + ".tessera-predict-";
+    remove_stale_stagings(prefix);
+    std::string pattern = prefix + std::to_string(::getpid()) + "-XXXXXX";
     if (!::mkdtemp(pattern.data())) throw InputError(dir, "cannot create a temporary folder for the outputs");
     staging_ = pattern;
     // mkdtemp makes the folder private; an output folder gets the permissions mkdir would give it.
@@ -56,6 +61,22 @@ class StagedOutput {
   }
 
  private:
+  // Folders <prefix><pid>-XXXXXX of processes that no longer exist.
+  static void remove_stale_stagings(const std::string& prefix) {
+    const fs::path folder = fs::path(prefix).parent_path();
+    const std::string start = fs::path(prefix).filename().string();
+    std::error_code ec;
+    for (fs::directory_iterator it(folder.empty() ? "." : folder, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind(start, 0) != 0) continue;
+      const std::string rest = name.substr(start.size());
+      const size_t dash = rest.find('-');
+      if (dash == 0 || dash == std::string::npos || dash > 9 || rest.find_first_not_of("0123456789") < dash) continue;
+      std::error_code removing;
+      if (io::writer_has_exited(static_cast<pid_t>(std::stol(rest.substr(0, dash))))) fs::remove_all(it->path(), removing);
+    }
+  }
+
   std::string dir_, staging_;
   bool existed_;
 };

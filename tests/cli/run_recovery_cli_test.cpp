@@ -26,18 +26,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using test_support::CommandResult;
+using test_support::dead_pid;
 using test_support::one_line_error;
 using test_support::run_tessera;
 using test_support::shell_quote;
 using test_support::slurp;
-
-// The id of a process that has exited: what a killed writer's temporary file is named after.
-pid_t dead_pid() {
-  const pid_t child = fork();
-  if (child == 0) _exit(0);
-  waitpid(child, nullptr, 0);
-  return child;
-}
 
 std::vector<json> metrics_lines(const fs::path& run) {
   std::vector<json> lines;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -296,6 +297,28 @@ TEST_F(ProteinModelCli, OutputFolderRules) {
                         " --output-dir " + out + " --no-carbon").exit_code,
             0);
   EXPECT_NE(slurp(out + "/x.pdb"), "an earlier output");
+}
+
+// A run killed with kill -9 leaves its staging folder; the next run into the same place removes
+// it, and leaves a live run's alone.
+TEST_F(ProteinModelCli, StagingFoldersOfKilledRunsAreRemoved) {
+  const fs::path out = scratch_ / "staged-out";
+  fs::create_directories(out);
+  const std::string dead = std::to_string(test_support::dead_pid()), live = std::to_string(::getpid());
+  const fs::path inside = out / (".tessera-predict-" + dead + "-a1b2c3"), live_one = out / (".tessera-predict-" + live + "-d4e5f6");
+  const fs::path beside = scratch_ / ("fresh-out.tessera-predict-" + dead + "-g7h8i9");
+  for (const fs::path& p : {inside, live_one, beside}) {
+    fs::create_directories(p);
+    write_text((p / "x.pdb").string(), "half an output");
+  }
+  const std::string input = kExamples + "/1D4V2.pdb.gz";
+  for (const fs::path& target : {out, scratch_ / "fresh-out"})
+    ASSERT_EQ(run_tessera("predict protein --checkpoint " + checkpoint() + " --input " + input + " --output-dir " +
+                          target.string() + " --no-carbon").exit_code,
+              0);
+  EXPECT_FALSE(fs::exists(inside));
+  EXPECT_FALSE(fs::exists(beside));
+  EXPECT_TRUE(fs::exists(live_one / "x.pdb")) << "a live process's staging folder was removed";
 }
 
 TEST_F(ProteinModelCli, EvalFlagsCombineOnlyOneWay) {

@@ -26,6 +26,9 @@ int exit_code_of(int status);
 // Waits for `pid` to end and returns its exit code; kills it and returns -1 after `timeout`.
 int wait_for(pid_t pid, std::chrono::seconds timeout);
 
+// The id of a process that has exited: what a killed writer's temporary is named after.
+pid_t dead_pid();
+
 // `s` as one shell word, whatever it holds (spaces, quotes, newlines).
 std::string shell_quote(const std::string& s);
 
