@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh NAME SECONDS: runs the libFuzzer harness tests/fuzz/NAME_fuzz.cpp for SECONDS
+# in build-fuzz/ (clang-14, ASan + UBSan, CUDA off), starting from the seeds the harness
+# generates plus its committed regression inputs, and prints one summary line. New corpus
+# inputs go to build-fuzz/corpus/NAME, crashing / hanging / leaking inputs to
+# build-fuzz/findings/NAME/ (exit status 1 when there are any), the log to build-fuzz/findings/NAME.log.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
+  echo "usage: scripts/fuzz.sh NAME SECONDS  (NAME: $(ls tests/fuzz/*_fuzz.cpp | sed 's|.*/||; s|_fuzz.cpp||' | tr '\n' ' '))" >&2
+  exit 2
+fi
+name=$1 seconds=$2
+if [ ! -f "tests/fuzz/${name}_fuzz.cpp" ]; then
+  echo "fuzz: no harness tests/fuzz/${name}_fuzz.cpp" >&2
+  exit 2
+fi
+
+scripts/setup-deps.sh clang-14 libclang-rt-14-dev libomp-14-dev
+if [ ! -f build-fuzz/CMakeCache.txt ]; then
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+    -DTESSERA_FUZZ=ON "-DTESSERA_SANITIZE=address;undefined" -DTESSERA_CUDA=OFF -DTESSERA_MPI=OFF -DTESSERA_BLAS=OFF \
+    -DTESSERA_TESTS=ON
+fi
+cmake --build build-fuzz -j"$(nproc)" --target "${name}_fuzz" "${name}_fuzz_replay"
+
+corpus=build-fuzz/corpus/$name findings=build-fuzz/findings/$name log=build-fuzz/findings/$name.log
+mkdir -p "$corpus" "$findings"
+build-fuzz/tests/fuzz/"${name}_fuzz_replay" --write-seeds "$corpus" >/dev/null
+corpora=("$corpus")
+[ -d "tests/fuzz/regressions/$name" ] && corpora+=("tests/fuzz/regressions/$name")
+
+# UBSan reports stop the run (they are findings too); LSan skips only HDF5's and NetCDF's caches.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
+status=0 started=$SECONDS
+build-fuzz/tests/fuzz/"${name}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="$findings/" -print_final_stats=1 "${corpora[@]}" >"$log" 2>&1 || status=$?
+
+executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+[ -n "$executions" ] || executions=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+found=$(find "$findings" -type f | wc -l)
+echo "fuzz $name: $((SECONDS - started)) s, ${executions:-0} executions, corpus $(find "$corpus" -type f | wc -l) inputs," \
+  "$found findings in $findings/ (libFuzzer exit $status, log $log)"
+[ "$found" -eq 0 ] && [ "$status" -eq 0 ]
