@@ -118,7 +118,7 @@ YAML::Node parse_strict_yaml(const std::string& text, const YamlOrigin& origin) 
     at.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
-    config_error(origin.file, invalid + where(origin, at) + ": byte " + hex + " is not text (UTF-8 without control characters)");
+    config_error(origin.file, invalid + where(origin, at) + ": byte " + hex + " is not text (UTF-8 without control characters; lines end in LF or CRLF)");
   }
   try {
     YAML::Node root = YAML::Load(text);  // first: syntax errors are reported as such
