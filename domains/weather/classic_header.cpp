@@ -1,5 +1,7 @@
 #include "domains/weather/classic_header.h"
 
+#include <netcdf.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -37,7 +39,14 @@ class HeaderWalk {
     position_ += padded;
   }
 
-  void name() { skip_padded(count(), "a name"); }
+  // NetCDF-C copies a name into the caller's NC_MAX_NAME + 1 bytes without checking its length.
+  void name() {
+    const uint64_t length = count();
+    if (length > NC_MAX_NAME)
+      fail("a name of " + std::to_string(length) + " bytes at byte " + std::to_string(position_) + ", longer than NetCDF's " +
+           std::to_string(NC_MAX_NAME));
+    skip_padded(length, "a name");
+  }
 
   // A list: ABSENT (two zeros) or its tag and element count. Each element takes at least
   // `min_element_bytes`, so a count the rest of the file cannot hold is refused before any element.

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     std::ifstream in(file, std::ios::binary);
     run(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
   }
-  std::printf("%zu seeds (%zu reads of them refused as bad input) and %zu regression inputs ran clean\n", seeds.size(),
-              refused_seeds, files.size());
+  std::printf("%zu seeds (%zu reads of them refused as bad input) and %zu files (%zu reads refused) ran clean\n",
+              seeds.size(), refused_seeds, files.size(), tessera::fuzz::refused_reads() - refused_seeds);
   return 0;
 }
