@@ -35,7 +35,7 @@ corpora=("$corpus")
 # UBSan reports stop an input (they are findings too); LSan skips only HDF5's and NetCDF's caches.
 # Fork mode runs the inputs in a child process and keeps going after a crash, hang or OOM, so a
 # run always takes SECONDS and collects every finding.
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp
 # HDF5 and NetCDF-C have no frame pointers: only the slow unwinder sees the library functions
 # that the suppressions name.
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
