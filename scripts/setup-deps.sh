@@ -20,6 +20,8 @@ PACKAGES=(
   chromium libpng-dev                # browser-labelled tests: render the HTML reports, read the screenshot
   git ca-certificates                # cloning over https
 )
+# Packages only some scripts need (scripts/fuzz.sh: clang and its libFuzzer runtime) come as arguments.
+PACKAGES+=("$@")
 
 # One dpkg-query call for all packages (fast); "installed" means fully installed, not just
 # known or half-configured. Packages dpkg has never seen are absent from its output.

@@ -4,6 +4,7 @@
 
 #include "core/config/config_error.h"
 #include "core/config/strict_yaml.h"
+#include "core/util/text_bytes.h"
 
 namespace tessera::config {
 namespace {
@@ -41,6 +42,8 @@ void apply_override(YAML::Node root, const std::string& arg, const std::string& 
   const size_t eq = arg.find('=');
   if (eq == std::string::npos || eq == 0) config_error(file, "--set expects key=value, got '" + arg + "'");
   const std::string key_path = arg.substr(0, eq);
+  if (first_non_text_byte(key_path) != std::string::npos)
+    config_error(file, "--set '" + arg + "': the key '" + key_path + "' is not text (UTF-8 without control characters)");
   const std::vector<std::string> names = key_names(key_path);
   for (const std::string& name : names)
     if (name.empty()) config_error(file, "--set '" + arg + "': the key '" + key_path + "' has an empty name in it");

@@ -3,11 +3,14 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <vector>
 
 #include "core/config/config_error.h"
+#include "core/util/text_bytes.h"
 
 namespace tessera::config {
 namespace {
@@ -109,6 +112,14 @@ class StrictChecker : public YAML::EventHandler {
 
 YAML::Node parse_strict_yaml(const std::string& text, const YamlOrigin& origin) {
   const std::string invalid = origin.set_arg.empty() ? "invalid YAML " : "invalid YAML value ";
+  const size_t bad = first_non_text_byte(text);
+  if (bad != std::string::npos) {
+    YAML::Mark at;
+    at.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    config_error(origin.file, invalid + where(origin, at) + ": byte " + hex + " is not text (UTF-8 without control characters; lines end in LF or CRLF)");
+  }
   try {
     YAML::Node root = YAML::Load(text);  // first: syntax errors are reported as such
     std::istringstream in(text);

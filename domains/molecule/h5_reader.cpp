@@ -22,6 +22,9 @@ hsize_t length_of(hid_t dataset, const std::string& path, const std::string& nam
   hsize_t n = 0;
   if (!space.ok() || H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &n, nullptr) < 0)
     throw DataError(path, "dataset '" + name + "' is not one-dimensional");
+  if (!io::extent_fits_file(dataset, n))
+    throw DataError(path, "dataset '" + name + "' declares " + std::to_string(n) +
+                              " values, more than the file can hold (truncated or corrupt file)");
   return n;
 }
 

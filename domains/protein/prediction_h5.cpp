@@ -22,6 +22,9 @@ std::vector<std::string> read_strings(hid_t file, const char* name, const std::s
     throw InputError(path, std::string("dataset '") + name + "' must be one-dimensional");
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  if (!io::extent_fits_file(ds.get(), n))
+    throw InputError(path, std::string("dataset '") + name + "' declares " + std::to_string(n) +
+                               " strings, more than the file can hold (truncated or corrupt file)");
   std::vector<std::string> out(n);
   io::Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_cset(memory.get(), H5Tget_cset(type.get()));

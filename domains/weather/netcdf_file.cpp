@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "core/util/error.h"
+#include "domains/weather/classic_header.h"
 
 namespace tessera::weather {
 
@@ -132,6 +133,7 @@ NetcdfFile NetcdfFile::open(const std::string& path) {
   if (!std::filesystem::exists(path, ec)) throw DataError(path, "no such file");
   if (std::filesystem::is_directory(path, ec)) throw DataError(path, "is a directory, not a NetCDF file");
   if (!has_netcdf_signature(path)) throw DataError(path, "not a NetCDF file");
+  check_classic_header(path);
   int ncid = -1;
   const int status = nc_open(path.c_str(), NC_NOWRITE, &ncid);
   if (status != NC_NOERR)

@@ -111,6 +111,17 @@ TEST(ConfigStrict, ErrorsStayOnOneLine) {
             "dir\\n/cfg.yaml: unknown key 'training.a\\nb' (allowed here: precision)");
 }
 
+// yaml-cpp writes other bytes back differently (invalid UTF-8 as U+FFFD, NUL cuts a scalar, a
+// lone carriage return is no line break to it): the config saved with a run would not be the one
+// given. Found by the config fuzz harness (tests/fuzz/regressions/config).
+TEST(ConfigStrict, OnlyTextIsRead) {
+  const std::string not_text = " is not text (UTF-8 without control characters; lines end in LF or CRLF)";
+  EXPECT_EQ(parse_error("data:\n  path: caf\xe9.txt\n"), "cfg.yaml: invalid YAML at line 2: byte 0xE9" + not_text);
+  EXPECT_EQ(parse_error(std::string("task: a\0b\n", 10)), "cfg.yaml: invalid YAML at line 1: byte 0x00" + not_text);
+  EXPECT_EQ(parse_error("task: a\rmodel: b\r"), "cfg.yaml: invalid YAML at line 1: byte 0x0D" + not_text);
+  EXPECT_EQ(parse_error("task: a\r\nname: \"caf\xc3\xa9\tb\"\r\n"), "no error");
+}
+
 TEST(ConfigStrict, EffectiveConfigReadsBackStrictly) {
   ConfigFile f = ConfigFile::parse("data:\n  path: x\n", "cfg.yaml");
   Section data = f.root().section("data");
@@ -145,6 +156,11 @@ TEST_F(ConfigOverrides, AnOverrideWithoutAValueIsRefused) {
   EXPECT_EQ(load_error({"training.lr=null"}), file() + ": training.lr: has no value in --set 'training.lr=null'");
   EXPECT_EQ(load_error({"training={lr: ~}"}), file() + ": training.lr: has no value in --set 'training={lr: ~}'");
   EXPECT_EQ(load_error({"training.lr=\"\""}), "no error");  // an empty string is a value (and a type error later)
+}
+
+TEST_F(ConfigOverrides, OnlyTextIsSet) {
+  EXPECT_NE(load_error({"training.lr=\x01"}).find("byte 0x01 is not text"), std::string::npos);
+  EXPECT_NE(load_error({"train\xffing.lr=1"}).find("is not text (UTF-8 without control characters)"), std::string::npos);
 }
 
 TEST_F(ConfigOverrides, OverridesAreReadAsStrictlyAsTheFile) {
