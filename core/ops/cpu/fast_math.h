@@ -26,9 +26,11 @@ inline float exp_fast(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  int32_t n;
+  // Unsigned: a NaN or huge input makes these bits overflow, which is undefined for int32_t
+  // (UBSan, on a NaN loss); for every finite input the bits are the same.
+  uint32_t n;
   std::memcpy(&n, &shifted, 4);
-  const int32_t bits = (n - 0x4B400000 + 127) << 23;
+  const uint32_t bits = (n - 0x4B400000u + 127u) << 23;
   float scale;
   std::memcpy(&scale, &bits, 4);
   // Below the clamp exp underflows: exact zero, so masked (-inf) scores get no weight.
