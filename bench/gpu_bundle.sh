@@ -82,6 +82,8 @@ cp bench/gpu_bundle_run.sh "$dir/run.sh"
 {
   echo "tessera $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes), CUDA archs ${archs% }, built $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "expected from the GPU machine's CUDA toolkit (CUDA_HOME/lib64): $(printf '%s\n' "${toolkit_libs[@]}" | sort -u | tr '\n' ' ')"
+  echo "opened on the first CUDA op, from the same place: $(strings -a "$build/bin/tessera" | grep -E '^libcu[A-Za-z]+\.so\.[0-9]+$' |
+    grep -vxF -f <(printf '%s\n' "${toolkit_libs[@]}") | sort -u | tr '\n' ' ')"
   (cd "$dir" && find . -type f ! -name MANIFEST.txt -printf '%s %p\n' | sort -k2)
 } > "$dir/MANIFEST.txt"
 

@@ -9,12 +9,27 @@
 #include "core/cuda/check.cuh"
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
+#include "core/cuda/toolkit_library.h"
 #include "core/ops/cuda/fft.h"
 
 #define TESSERA_CUFFT_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUFFT_SUCCESS, ::tessera::cuda::cufft_status)
 
 namespace tessera::cuda {
 namespace {
+
+// Every cuFFT function this file calls, from the library opened on first use.
+#define TESSERA_CUFFT_FUNCTIONS(X) \
+  X(cufftExecC2C) \
+  X(cufftExecC2R) \
+  X(cufftExecD2Z) \
+  X(cufftExecR2C) \
+  X(cufftExecZ2D) \
+  X(cufftExecZ2Z) \
+  X(cufftPlanMany) \
+  X(cufftSetStream)
+TESSERA_TOOLKIT_FUNCTIONS(Cufft, TESSERA_CUFFT_FUNCTIONS);
+
+const Cufft& cufft() { return toolkit_functions<Cufft>("libcufft.so." TESSERA_STRINGIFY(CUFFT_VER_MAJOR)); }
 
 std::string cufft_status(cufftResult result) { return "cuFFT status " + std::to_string(int(result)); }
 
@@ -38,13 +53,13 @@ cufftHandle plan_for(Device device, Plan kind, int64_t H, int64_t W, int64_t bat
   switch (kind) {
     case Plan::plane_r2c: {  // whole [H, W] planes, packed
       int n[2] = {static_cast<int>(H), static_cast<int>(W)};
-      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 2, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
+      TESSERA_CUFFT_CHECK(cufft().cufftPlanMany(&plan, 2, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
                                         static_cast<int>(batch)));
       break;
     }
     case Plan::rows_r2c: {  // real rows of W into half-spectrum rows of K
       int n[1] = {static_cast<int>(W)};
-      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
+      TESSERA_CUFFT_CHECK(cufft().cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_D2Z : CUFFT_R2C,
                                         static_cast<int>(batch)));
       break;
     }
@@ -52,17 +67,17 @@ cufftHandle plan_for(Device device, Plan kind, int64_t H, int64_t W, int64_t bat
                                // [H, batch, K]: lines of H, batch * K apart
       int n[1] = {static_cast<int>(H)}, embed[1] = {static_cast<int>(H)};
       const int lines = static_cast<int>(batch) * K;
-      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, embed, lines, 1, embed, lines, 1, f64 ? CUFFT_Z2Z : CUFFT_C2C, lines));
+      TESSERA_CUFFT_CHECK(cufft().cufftPlanMany(&plan, 1, n, embed, lines, 1, embed, lines, 1, f64 ? CUFFT_Z2Z : CUFFT_C2C, lines));
       break;
     }
     case Plan::rows_c2r: {  // Hermitian rows of K values into real rows of W
       int n[1] = {static_cast<int>(W)};
-      TESSERA_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_Z2D : CUFFT_C2R,
+      TESSERA_CUFFT_CHECK(cufft().cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, f64 ? CUFFT_Z2D : CUFFT_C2R,
                                         static_cast<int>(batch)));
       break;
     }
   }
-  TESSERA_CUFFT_CHECK(cufftSetStream(plan, stream(device)));
+  TESSERA_CUFFT_CHECK(cufft().cufftSetStream(plan, stream(device)));
   plans.emplace(key, plan);
   return plan;
 }
@@ -128,18 +143,18 @@ using Complex = std::conditional_t<std::is_same_v<R, double>, cufftDoubleComplex
 
 template <class R>
 void exec_r2c(cufftHandle plan, R* in, Complex<R>* out) {
-  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufftExecD2Z(plan, in, out));
-  else TESSERA_CUFFT_CHECK(cufftExecR2C(plan, in, out));
+  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufft().cufftExecD2Z(plan, in, out));
+  else TESSERA_CUFFT_CHECK(cufft().cufftExecR2C(plan, in, out));
 }
 template <class R>
 void exec_c2c(cufftHandle plan, Complex<R>* data, int direction) {
-  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufftExecZ2Z(plan, data, data, direction));
-  else TESSERA_CUFFT_CHECK(cufftExecC2C(plan, data, data, direction));
+  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufft().cufftExecZ2Z(plan, data, data, direction));
+  else TESSERA_CUFFT_CHECK(cufft().cufftExecC2C(plan, data, data, direction));
 }
 template <class R>
 void exec_c2r(cufftHandle plan, Complex<R>* in, R* out) {
-  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufftExecZ2D(plan, in, out));
-  else TESSERA_CUFFT_CHECK(cufftExecC2R(plan, in, out));
+  if constexpr (std::is_same_v<R, double>) TESSERA_CUFFT_CHECK(cufft().cufftExecZ2D(plan, in, out));
+  else TESSERA_CUFFT_CHECK(cufft().cufftExecC2R(plan, in, out));
 }
 
 }  // namespace

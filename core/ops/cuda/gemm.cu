@@ -11,15 +11,35 @@
 #include "core/cuda/dtype.cuh"
 #include "core/cuda/launch.cuh"
 #include "core/cuda/runtime.h"
+#include "core/cuda/toolkit_library.h"
 #include "core/ops/cuda/activation.h"
 #include "core/ops/cuda/gemm.h"
 #include "core/ops/cuda/grid_plan.h"
 #include "core/ops/matmul_precision.h"
 
-#define TESSERA_CUBLAS_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublasLtGetStatusString)
+#define TESSERA_CUBLAS_CHECK(call) TESSERA_CUDA_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublaslt().cublasLtGetStatusString)
 
 namespace tessera::cuda {
 namespace {
+
+// Every cuBLASLt function this file calls, from the library opened on first use.
+#define TESSERA_CUBLASLT_FUNCTIONS(X) \
+  X(cublasLtCreate) \
+  X(cublasLtGetStatusString) \
+  X(cublasLtMatmul) \
+  X(cublasLtMatmulAlgoGetHeuristic) \
+  X(cublasLtMatmulDescCreate) \
+  X(cublasLtMatmulDescDestroy) \
+  X(cublasLtMatmulDescSetAttribute) \
+  X(cublasLtMatmulPreferenceCreate) \
+  X(cublasLtMatmulPreferenceDestroy) \
+  X(cublasLtMatmulPreferenceSetAttribute) \
+  X(cublasLtMatrixLayoutCreate) \
+  X(cublasLtMatrixLayoutDestroy) \
+  X(cublasLtMatrixLayoutSetAttribute)
+TESSERA_TOOLKIT_FUNCTIONS(CublasLt, TESSERA_CUBLASLT_FUNCTIONS);
+
+const CublasLt& cublaslt() { return toolkit_functions<CublasLt>("libcublasLt.so." TESSERA_STRINGIFY(CUBLAS_VER_MAJOR)); }
 
 constexpr size_t kWorkspaceBytes = size_t(32) << 20;
 
@@ -36,7 +56,7 @@ LtContext& lt_context(Device device) {
   LtContext& c = contexts[device.index];
   if (!c.handle) {
     if (!c.workspace) c.workspace = device_allocator().allocate(kWorkspaceBytes, device);
-    TESSERA_CUBLAS_CHECK(cublasLtCreate(&c.handle));
+    TESSERA_CUBLAS_CHECK(cublaslt().cublasLtCreate(&c.handle));
   }
   return c;
 }
@@ -61,10 +81,10 @@ struct LtTypes<__nv_bfloat16> {
 
 struct MatmulDesc {
   cublasLtMatmulDesc_t handle = nullptr;
-  ~MatmulDesc() { if (handle) cublasLtMatmulDescDestroy(handle); }
+  ~MatmulDesc() { if (handle) cublaslt().cublasLtMatmulDescDestroy(handle); }
   template <class V>
   void set(cublasLtMatmulDescAttributes_t attribute, const V& value) {
-    TESSERA_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(handle, attribute, &value, sizeof(value)));
+    TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatmulDescSetAttribute(handle, attribute, &value, sizeof(value)));
   }
 };
 
@@ -72,25 +92,25 @@ struct Layout {
   cublasLtMatrixLayout_t handle = nullptr;
   // A column-major rows x cols matrix with leading dimension ld, `batch` of them `stride` apart.
   Layout(cudaDataType_t type, int64_t rows, int64_t cols, int64_t ld, int64_t batch, int64_t stride) {
-    TESSERA_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&handle, type, uint64_t(rows), uint64_t(cols), ld));
+    TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatrixLayoutCreate(&handle, type, uint64_t(rows), uint64_t(cols), ld));
     if (batch > 1) {
       const int32_t count = static_cast<int32_t>(batch);
-      TESSERA_CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(handle, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)));
-      TESSERA_CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(handle, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)));
+      TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatrixLayoutSetAttribute(handle, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)));
+      TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatrixLayoutSetAttribute(handle, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)));
     }
   }
-  ~Layout() { if (handle) cublasLtMatrixLayoutDestroy(handle); }
+  ~Layout() { if (handle) cublaslt().cublasLtMatrixLayoutDestroy(handle); }
   Layout(const Layout&) = delete;
   Layout& operator=(const Layout&) = delete;
 };
 
 struct Preference {
   cublasLtMatmulPreference_t handle = nullptr;
-  Preference() { TESSERA_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&handle)); }
-  ~Preference() { if (handle) cublasLtMatmulPreferenceDestroy(handle); }
+  Preference() { TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatmulPreferenceCreate(&handle)); }
+  ~Preference() { if (handle) cublaslt().cublasLtMatmulPreferenceDestroy(handle); }
   template <class V>
   void set(cublasLtMatmulPreferenceAttributes_t attribute, const V& value) {
-    TESSERA_CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(handle, attribute, &value, sizeof(value)));
+    TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatmulPreferenceSetAttribute(handle, attribute, &value, sizeof(value)));
   }
 };
 
@@ -128,7 +148,7 @@ std::optional<cublasLtMatmulAlgo_t> find_algo(const LtContext& ctx, const Matmul
   pref.set(CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, align_c);
   cublasLtMatmulHeuristicResult_t result{};
   int returned = 0;
-  const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(ctx.handle, desc.handle, la.handle, lb.handle, lc.handle,
+  const cublasStatus_t status = cublaslt().cublasLtMatmulAlgoGetHeuristic(ctx.handle, desc.handle, la.handle, lb.handle, lc.handle,
                                                                lc.handle, pref.handle, 1, &result, &returned);
   std::optional<cublasLtMatmulAlgo_t> algo;
   if (status == CUBLAS_STATUS_SUCCESS && returned > 0) algo = result.algo;
@@ -146,7 +166,7 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   MatmulDesc desc;
   const cublasComputeType_t compute =
       std::is_same_v<T, float> && ops::tf32_matmul() ? CUBLAS_COMPUTE_32F_FAST_TF32 : Types::compute;
-  TESSERA_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.handle, compute, Types::scale));
+  TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatmulDescCreate(&desc.handle, compute, Types::scale));
   desc.set(CUBLASLT_MATMUL_DESC_TRANSA, s.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_TRANSB, s.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N);
   desc.set(CUBLASLT_MATMUL_DESC_EPILOGUE, ep.kind);
@@ -170,7 +190,7 @@ bool lt_matmul(Device device, const GemmShape& s, const T* a, const T* b, T* c, 
   const std::optional<cublasLtMatmulAlgo_t> algo = find_algo(ctx, desc, la, lb, lc, key, align_a, align_b, align_c);
   if (!algo) return false;
   const Acc<T> alpha(1), beta(accumulate ? 1 : 0);
-  TESSERA_CUBLAS_CHECK(cublasLtMatmul(ctx.handle, desc.handle, &alpha, b, la.handle, a, lb.handle, &beta, c, lc.handle, c,
+  TESSERA_CUBLAS_CHECK(cublaslt().cublasLtMatmul(ctx.handle, desc.handle, &alpha, b, la.handle, a, lb.handle, &beta, c, lc.handle, c,
                                       lc.handle, &*algo, ctx.workspace, kWorkspaceBytes, stream(device)));
   return true;
 }
