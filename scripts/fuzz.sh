@@ -35,8 +35,8 @@ corpora=("$corpus")
 # UBSan reports stop an input (they are findings too); LSan skips only HDF5's and NetCDF's caches.
 # Fork mode runs the inputs in a child process and keeps going after a crash, hang or OOM, so a
 # run always takes SECONDS and collects every finding.
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp
-export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/sanitizers/ubsan.supp
+export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
 status=0 started=$SECONDS
 build-fuzz/tests/fuzz/"${name}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
