@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -195,6 +196,7 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
       {"val_loss", round_to(result.eval_loss, 4)},
       {"rss_before_model_mb", round_to(rss_before_model, 1)},
       {"threads", o.threads},
+      {"omp_wait_policy", std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "libgomp default"},
       {"bg_cpu_frac_train", round_to(train_load.other_processes, 3)},
       {"bg_cpu_frac_infer", round_to(infer.load.other_processes, 3)},
       {"steal_frac_train", round_to(train_load.steal, 3)},
