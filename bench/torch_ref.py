@@ -64,6 +64,9 @@ CONFIGS = {
 
 # Best measured 2-thread OpenBLAS cblas_sgemm GFLOP/s on this machine (bench/sgemm.c, n=2048).
 DEFAULT_PEAK_GFLOPS = 206.0
+# bf16: the fp32 peak times the bf16/fp32 ratio of the best 2-thread GEMMs at n=2048 that
+# Tessera's bench/gemm_peak measured on this machine (514.5 / 159.1 GFLOP/s, oneDNN vs OpenBLAS).
+DEFAULT_PEAK_GFLOPS_BF16 = 670.0
 
 
 class Block(nn.Module):

@@ -4,7 +4,7 @@
 // forward and backward passes run in bf16 (the ops accumulate in fp32); end() casts the bf16
 // gradients to fp32, adds them to the masters' gradients and swaps the masters back. Gradient
 // accumulation over micro-batches therefore sums in fp32. On the CPU everything stays fp32 except
-// the operands of matrix products, which round to bf16 (ops::cpu_bf16_matmul()): the CPU ops have
+// the operands of matrix products, which round to bf16 (ops::cpu_bf16_matmul): the CPU ops have
 // no other bf16 kernels, and that is where the time goes.
 #include <memory>
 #include <ostream>

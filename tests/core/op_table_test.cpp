@@ -1027,13 +1027,13 @@ Vec numeric_gradient(const OpCase& row, Tensors inputs, size_t which, const Vec&
 }
 
 // The CPU's bf16 precision: f32 tensors whose matrix products take bf16 operands
-// (ops::cpu_bf16_matmul()), on CPUs that have bf16 dot products. Rows without a matrix product
-// must not change; rows with one stay within the bf16 tolerance of check_forward_bf16, forward
-// against the reference and backward against the f64 gradients (finite differences cannot see
-// through bf16 rounding).
+// (ops::cpu_bf16_matmul), here every product however small, on CPUs that have bf16 dot products.
+// Rows without a matrix product must not change; rows with one stay within the bf16 tolerance of
+// check_forward_bf16, forward against the reference and backward against the f64 gradients
+// (finite differences cannot see through bf16 rounding).
 class CpuBf16Matmul {
  public:
-  CpuBf16Matmul() { ops::set_cpu_bf16_matmul(true); }
+  CpuBf16Matmul() { ops::set_cpu_bf16_matmul(true, 0); }
   ~CpuBf16Matmul() { ops::set_cpu_bf16_matmul(false); }
   CpuBf16Matmul(const CpuBf16Matmul&) = delete;
   CpuBf16Matmul& operator=(const CpuBf16Matmul&) = delete;

@@ -1,6 +1,6 @@
 #pragma once
 // fp32 matrix products with bf16 operands and fp32 accumulation, through oneDNN: the CPU's half
-// of `precision: bf16` (ops::cpu_bf16_matmul()). On Zen 4 (AVX512-BF16) about 3x the rate of
+// of `precision: bf16` (ops::cpu_bf16_matmul). On Zen 4 (AVX512-BF16) about 3x the rate of
 // OpenBLAS's SGEMM at our model sizes, rounding included.
 #include <cstdint>
 
