@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -36,6 +37,12 @@ double peak_rss_mb() {
   struct rusage u;
   ::getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+std::string openmp_waits() {
+  for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+    if (const char* value = std::getenv(name)) return std::string(name) + "=" + value;
+  return "libgomp default";
 }
 
 }  // namespace tessera::bench

@@ -2,6 +2,7 @@
 // Machine load during a timed window, as the PyTorch reference measures it, so that results
 // from a busy machine can be recognised.
 #include <cstdint>
+#include <string>
 
 namespace tessera::bench {
 
@@ -18,5 +19,9 @@ struct ForeignLoad {
 ForeignLoad foreign_load(const CpuSnapshot& a, const CpuSnapshot& b);
 
 double peak_rss_mb();
+
+// How this process's OpenMP threads wait while idle, which decides how a busy machine slows it
+// (cli/openmp_waits.h): "GOMP_SPINCOUNT=10000", "OMP_WAIT_POLICY=active" or "libgomp default".
+std::string openmp_waits();
 
 }  // namespace tessera::bench

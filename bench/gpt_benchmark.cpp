@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "bench/cpu_load.h"
@@ -22,7 +23,9 @@ namespace {
 // Dense peaks in GFLOP/s of the SXM parts, by product name: bf16 and TF32 on the tensor cores,
 // and plain fp32 (the fp32 GEMMs run without TF32 unless asked).
 double peak_gflops_of(Device device, nn::Precision precision) {
-  if (device.is_cpu()) return 206.0;
+  // The CPU: the reference's fp32 peak (best 2-thread OpenBLAS SGEMM) and the same scaled by the
+  // bf16/fp32 ratio bench/gemm_peak measured (as bench/torch_ref.py does).
+  if (device.is_cpu()) return precision == nn::Precision::bf16 ? 670.0 : 206.0;
   struct Peak {
     const char* name;
     double bf16, tf32, fp32;
@@ -142,8 +145,9 @@ training::RunResult train_task(text::LanguageModelTask& task, config::ConfigFile
 std::string run_gpt_benchmark(const GptBenchOptions& o) {
   const GptShape s = gpt_shape(o.config);
   const Device device = cuda::usable_device(o.device, "--device");
-  const nn::Precision precision = nn::parse_precision(o.precision, "--precision");
-  check_options(o, device, precision);
+  const nn::Precision asked = nn::parse_precision(o.precision, "--precision");
+  check_options(o, device, asked);
+  const nn::Precision precision = nn::use_precision(asked, device, &std::cerr);
   const double peak_gflops = o.peak_gflops > 0 ? o.peak_gflops : peak_gflops_of(device, precision);
   // --train-steps counts the steps of this invocation, the trainer the steps of the run.
   const int64_t first_step = o.resume.empty() ? 0 : io::read_checkpoint_meta(o.resume).step;
@@ -191,13 +195,14 @@ std::string run_gpt_benchmark(const GptBenchOptions& o) {
       {"val_loss", round_to(result.eval_loss, 4)},
       {"rss_before_model_mb", round_to(rss_before_model, 1)},
       {"threads", o.threads},
+      {"openmp_waits", openmp_waits()},
       {"bg_cpu_frac_train", round_to(train_load.other_processes, 3)},
       {"bg_cpu_frac_infer", round_to(infer.load.other_processes, 3)},
       {"steal_frac_train", round_to(train_load.steal, 3)},
       {"peak_gflops", peak_gflops},
       {"device", device.str()},
       {"device_name", device.is_cpu() ? "cpu" : cuda::device_name(device)},
-      {"precision", o.precision},
+      {"precision", nn::precision_name(precision)},
       {"seed", o.seed},
       {"data_bytes", task.corpus_bytes()},
       {"data_files", task.corpus_files()},

@@ -60,10 +60,10 @@ void add_bench_command(CLI::App& app, Action& action) {
   gpt->add_option("--infer-steps", o->infer_steps, "Timed inference passes after warm-up")->capture_default_str();
   gpt->add_option("--data", o->data, "Text file, or directory of files, to train on (bytes)")->capture_default_str();
   gpt->add_option("--peak-gflops", o->peak_gflops,
-                  "Peak GFLOP/s that MFU is relative to (0: 206 on the CPU, the GPU's dense peak for the precision)")
+                  "Peak GFLOP/s that MFU is relative to (0: 206 on the CPU, 670 for bf16; the GPU's dense peak for the precision)")
       ->capture_default_str();
   add_device_option(gpt, o->device)->capture_default_str();
-  gpt->add_option("--precision", o->precision, "fp32; tf32: fp32 with TF32 matrix products, or bf16 mixed precision (both CUDA only)")
+  gpt->add_option("--precision", o->precision, "fp32; tf32: fp32 with TF32 matrix products (CUDA only); bf16: mixed precision (CPU: bf16 matrix products)")
       ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
       ->capture_default_str();
   gpt->add_option("--val-batches", o->val_batches, "Validation batches")->capture_default_str();

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/openmp_waits.h"
 #include "core/util/error.h"
 #include "core/util/one_line.h"
 
@@ -39,6 +40,7 @@ std::string unknown_command(CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tessera::cli::restart_with_short_openmp_spins(argv);
   CLI::App app{"Tessera: one Transformer trunk for scientific foundation models", "tessera"};
   app.require_subcommand(1);
   tessera::cli::Action action;

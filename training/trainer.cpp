@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -10,7 +11,6 @@
 #include "core/dist/communicator.h"
 #include "core/nn/mixed_precision.h"
 #include "core/ops/cpu/gemm.h"
-#include "core/ops/matmul_precision.h"
 #include "core/ops/ops.h"
 #include "core/optim/adamw.h"
 #include "core/util/error.h"
@@ -128,7 +128,9 @@ class Run {
 Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communicator& comm, const MicroBatchPlan& plan,
          RunFiles files, const Finetuning& finetuning)
     : task_(task), c_(c), o_(o), comm_(comm), root_(comm.is_root()), plan_(plan),
-      precision_(nn::parse_precision(c.precision, "training.precision")), files_(std::move(files)),
+      precision_(nn::use_precision(nn::parse_precision(c.precision, "training.precision"), task.model().device(),
+                                   comm.is_root() ? &std::cerr : nullptr)),
+      files_(std::move(files)),
       model_(task.model()),
       opt_(comm, finetuning.trainable, optim::AdamWConfig{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay},
            DataParallelConfig{c.zero == 1, c.bucket_mb}),
@@ -138,7 +140,6 @@ Run::Run(Task& task, const TrainerConfig& c, const RunOptions& o, dist::Communic
       schedule_{c.lr, c.warmup_steps, c.max_steps, c.min_lr},
       metrics_(root_ ? files_.open_metrics() : nullptr), progress_(opt_.steps(), target_),
       start_(std::chrono::steady_clock::now()) {
-  ops::set_tf32_matmul(precision_ == nn::Precision::tf32);
   if (root_) files_.write_config(o.effective_config);
   result_.step = opt_.steps();
 }

@@ -36,7 +36,7 @@ struct TrainerConfig {
   int64_t zero = 0;       // 1: ZeRO-1, each rank keeps the optimizer moments of its shard only
   double bucket_mb = 25;  // gradient bucket size for data-parallel communication
   std::string device = "cpu";       // cpu | cuda | cuda:N
-  std::string precision = "fp32";   // fp32 | bf16 (bf16: CUDA only, see core/nn/mixed_precision.h)
+  std::string precision = "fp32";   // fp32 | tf32 | bf16 (tf32: CUDA only; see core/nn/mixed_precision.h)
 
   static TrainerConfig read(config::Section section);
 };

@@ -1,5 +1,9 @@
 #include "core/nn/mixed_precision.h"
 
+#include <atomic>
+
+#include "core/ops/cpu/bf16_gemm.h"
+#include "core/ops/matmul_precision.h"
 #include "core/util/error.h"
 
 namespace tessera::nn {
@@ -12,13 +16,28 @@ Precision parse_precision(const std::string& text, const std::string& where) {
 }
 
 void require_device_for(Precision precision, Device device, const std::string& where) {
-  if (precision != Precision::fp32 && device.is_cpu())
-    throw ConfigError(where, std::string(precision == Precision::tf32 ? "tf32" : "bf16") +
-                                 " runs on CUDA devices only (use --device cuda, or fp32 on the CPU)");
+  if (precision == Precision::tf32 && device.is_cpu())
+    throw ConfigError(where, "tf32 runs on CUDA devices only (use --device cuda, or fp32 or bf16 on the CPU)");
+}
+
+std::string precision_name(Precision precision) {
+  return precision == Precision::bf16 ? "bf16" : precision == Precision::tf32 ? "tf32" : "fp32";
+}
+
+Precision use_precision(Precision precision, Device device, std::ostream* notes) {
+  const bool cpu_bf16 = precision == Precision::bf16 && device.is_cpu();
+  const bool fallback = cpu_bf16 && !cpu::bf16_gemm_available();
+  static std::atomic<bool> noted{false};
+  if (fallback && notes && !noted.exchange(true))
+    *notes << "tessera: note: bf16 runs as fp32 here: bf16 matrix products on the CPU need AVX512-BF16 or AMX "
+              "and a build with oneDNN\n";
+  ops::set_tf32_matmul(precision == Precision::tf32);
+  ops::set_cpu_bf16_matmul(cpu_bf16 && !fallback);
+  return fallback ? Precision::fp32 : precision;
 }
 
 Bf16Scope::Bf16Scope(Module& model, Precision precision) {
-  if (precision != Precision::bf16) return;
+  if (precision != Precision::bf16 || model.device().is_cpu()) return;
   for (auto& [name, p] : model.named_parameters()) {
     TESSERA_CHECK(p.dtype() == DType::f32 && p.is_contiguous(), "bf16 precision: parameter " + name + " must be contiguous f32");
     TensorImpl* impl = p.impl();

@@ -9,16 +9,14 @@ struct bf16 {
   uint16_t bits = 0;
 };
 
+// Branch-free, so that loops of it vectorize (the CPU's bf16 products round every operand).
 inline bf16 float_to_bf16(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
+  const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+  const uint32_t quiet_nan = (u >> 16) | 0x40u;  // NaN stays NaN
   bf16 r;
-  if ((u & 0x7fffffffu) > 0x7f800000u) {  // NaN stays NaN (quiet)
-    r.bits = static_cast<uint16_t>((u >> 16) | 0x40u);
-    return r;
-  }
-  u += 0x7fffu + ((u >> 16) & 1u);
-  r.bits = static_cast<uint16_t>(u >> 16);
+  r.bits = static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? quiet_nan : rounded);
   return r;
 }
 

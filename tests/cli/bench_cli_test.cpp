@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 #include "tests/support/command.h"
 #include "tests/support/one_line_error.h"
@@ -51,6 +54,22 @@ TEST_F(BenchCli, GptSaveNeverReplacesADeviceAFolderOrAnInput) {
   const std::string corpus = (scratch_ / "corpus.txt").string();
   EXPECT_TRUE(one_line_error(gpt("--train-steps 2 --warmup 0 --save " + corpus), 2, "corpus.txt"));
   EXPECT_EQ(test_support::slurp(corpus), std::string(20000, 'x')) << "the input was overwritten";
+}
+
+// `tessera` spins briefly in OpenMP waits unless told otherwise (cli/openmp_waits.h): libgomp's
+// long spins made training 10x slower beside other work. ctest sets a policy, so it is unset here.
+TEST_F(BenchCli, GptRunsWithShortOpenMpSpinsUnlessTheUserChose) {
+  const std::string args = "bench gpt --config tiny --threads 1 --train-steps 2 --warmup 1 --infer-steps 1 "
+                           "--val-batches 1 --data " + shell_quote((scratch_ / "corpus.txt").string());
+  for (const auto& [env, waits] :
+       {std::pair<std::string, std::string>{"env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT", "GOMP_SPINCOUNT=10000"},
+        {"env -u GOMP_SPINCOUNT OMP_WAIT_POLICY=active", "OMP_WAIT_POLICY=active"}}) {
+    const CommandResult r = test_support::run_shell(env + " " + TESSERA_BINARY + " " + args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.rfind('{')), nullptr, false);
+    ASSERT_TRUE(j.is_object()) << r.out;
+    EXPECT_EQ(j.value("openmp_waits", ""), waits) << env;
+  }
 }
 
 }  // namespace

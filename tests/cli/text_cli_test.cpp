@@ -23,6 +23,7 @@
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
+#include "core/cuda/runtime.h"
 #include "core/io/checkpoint.h"
 #include "tests/support/checkpoint_tensors.h"
 #include "tests/support/command.h"
@@ -41,6 +42,7 @@ using test_support::one_line_error;
 using test_support::progress_of;
 using test_support::read_metrics;
 using test_support::raw_tensors;
+using test_support::run_shell;
 using test_support::run_tessera;
 using test_support::spawn_tessera;
 using test_support::wait_for;
@@ -143,8 +145,12 @@ class TextCli : public ::testing::Test {
   // adds --set overrides, --resume and the like.
   static CommandResult train(const std::string& run_dir, const std::string& flags = "",
                              const std::string& config = tiny_config()) {
-    return run_tessera("train --config " + shell_quote(config) + " --set data.path=" + shell_quote(corpus()) + " --run-dir " +
-                       shell_quote(run_dir) + " " + flags);
+    return run_tessera(train_args(run_dir, flags, config));
+  }
+  static std::string train_args(const std::string& run_dir, const std::string& flags = "",
+                                const std::string& config = tiny_config()) {
+    return "train --config " + shell_quote(config) + " --set data.path=" + shell_quote(corpus()) + " --run-dir " +
+           shell_quote(run_dir) + " " + flags;
   }
 
   // The final checkpoint of a run trained once per test process with `flags`.
@@ -455,11 +461,43 @@ TEST_F(TextCli, TrainingIntoAnExistingRunIsRefused) {
 
 // ---- devices and precision ----
 
-TEST_F(TextCli, Bf16AndTf32OnTheCpuAreRefused) {
-  expect_train_error("bf16-on-cpu", "--device cpu --set training.precision=bf16",
-                     "training.precision: bf16 runs on CUDA devices only");
+TEST_F(TextCli, Tf32OnTheCpuIsRefused) {
   expect_train_error("tf32-on-cpu", "--device cpu --set training.precision=tf32",
                      "training.precision: tf32 runs on CUDA devices only");
+}
+
+std::vector<double> step_losses(const std::string& run) {
+  std::vector<double> losses;
+  for (const json& j : read_metrics(run + "/metrics.jsonl"))
+    if (j.contains("loss")) losses.push_back(j["loss"].get<double>());
+  return losses;
+}
+
+// bf16 on the CPU follows the fp32 run to within bf16's rounding. Where the CPU has no bf16 dot
+// products (DNNL_MAX_CPU_ISA hides them from oneDNN here) the run says so in one line and is
+// then exactly the fp32 run.
+TEST_F(TextCli, Bf16OnTheCpuFollowsFp32AndFallsBackToItWithANote) {
+  const std::string flags = "--device cpu --set training.threads=2";
+  const CommandResult fp32 = train(path("precision-fp32"), flags);
+  ASSERT_EQ(fp32.exit_code, 0) << fp32.err;
+  const std::vector<double> reference = step_losses(path("precision-fp32"));
+  ASSERT_EQ(reference.size(), 20u);
+
+  const CommandResult bf16 = train(path("precision-bf16"), flags + " --set training.precision=bf16");
+  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
+  const std::vector<double> rounded = step_losses(path("precision-bf16"));
+  ASSERT_EQ(rounded.size(), reference.size());
+  for (size_t i = 0; i < rounded.size(); ++i)
+    EXPECT_NEAR(rounded[i], reference[i], 0.02 * reference[i]) << "step " << i + 1;
+  if (bf16.err.find("bf16 runs as fp32") == std::string::npos) {
+    EXPECT_NE(rounded, reference) << "bf16 products must round something";
+  }
+
+  const CommandResult fallback = run_shell("DNNL_MAX_CPU_ISA=AVX512_CORE " + std::string(TESSERA_BINARY) + " " +
+                                           train_args(path("precision-fallback"), flags + " --set training.precision=bf16"));
+  ASSERT_EQ(fallback.exit_code, 0) << fallback.err;
+  EXPECT_EQ(fallback.err.find("tessera: note: bf16 runs as fp32 here"), 0u) << fallback.err;
+  EXPECT_EQ(step_losses(path("precision-fallback")), reference);
 }
 
 TEST_F(TextCli, AMissingDeviceIsRefused) {
@@ -547,6 +585,25 @@ TEST_F(TextCli, EvalTextOnShortHeldOutText) {
   ASSERT_TRUE(e.contains("tokens"));
   EXPECT_EQ(e["tokens"].get<int64_t>(), static_cast<int64_t>(text.size()) - 1);
   EXPECT_NEAR(e["perplexity"].get<double>() / std::exp(e["loss"].get<double>()), 1.0, 1e-9);
+}
+
+// --precision bf16, which every model-running command of every domain takes: bf16 products on the
+// CPU, within bf16's rounding of fp32; refused on CUDA, where the domains have no bf16 inference.
+TEST_F(TextCli, EvalTextInBf16IsCloseToFp32) {
+  const json fp32 = eval_text(byte_model(), sample());
+  const CommandResult r = run_tessera("eval text --precision bf16 --checkpoint " + shell_quote(byte_model()) +
+                                      " --input " + shell_quote(sample()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json bf16 = last_json_line(r.out);
+  ASSERT_TRUE(bf16.contains("loss") && fp32.contains("loss")) << r.out;
+  EXPECT_NEAR(bf16["loss"].get<double>(), fp32["loss"].get<double>(), 0.01 * fp32["loss"].get<double>());
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --precision fp16 --checkpoint " + shell_quote(byte_model()) +
+                                         " --input " + shell_quote(sample())),
+                             2, "--precision: fp16 not in {fp32,bf16}"));
+  if (!cuda::available()) return;
+  EXPECT_TRUE(one_line_error(run_tessera("eval text --precision bf16 --device cuda --checkpoint " +
+                                         shell_quote(byte_model()) + " --input " + shell_quote(sample())),
+                             2, "--precision: bf16 for predict and eval runs on the CPU only"));
 }
 
 // ---- BPE ----

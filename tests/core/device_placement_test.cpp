@@ -1,12 +1,15 @@
 // Device placement and precision choices that hold on any machine, GPU or not.
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/cuda/runtime.h"
 #include "core/nn/layers.h"
 #include "core/nn/mixed_precision.h"
+#include "core/ops/cpu/bf16_gemm.h"
+#include "core/ops/matmul_precision.h"
 #include "core/util/error.h"
 
 namespace tessera {
@@ -63,26 +66,58 @@ TEST(MixedPrecision, PrecisionNamesAreChecked) {
   EXPECT_THROW(nn::parse_precision("fp16", "training.precision"), ConfigError);
 }
 
-TEST(MixedPrecision, Tf32AndBf16NeedACudaDevice) {
-  EXPECT_NO_THROW(nn::require_device_for(nn::Precision::fp32, Device::cpu(), "training.precision"));
-  for (const nn::Precision precision : {nn::Precision::tf32, nn::Precision::bf16}) {
-    EXPECT_THROW(nn::require_device_for(precision, Device::cpu(), "training.precision"), ConfigError);
-    EXPECT_NO_THROW(nn::require_device_for(precision, Device::cuda(0), "training.precision"));
+TEST(MixedPrecision, Tf32NeedsACudaDevice) {
+  for (const nn::Precision precision : {nn::Precision::fp32, nn::Precision::bf16})
+    EXPECT_NO_THROW(nn::require_device_for(precision, Device::cpu(), "training.precision"));
+  EXPECT_THROW(nn::require_device_for(nn::Precision::tf32, Device::cpu(), "training.precision"), ConfigError);
+  EXPECT_NO_THROW(nn::require_device_for(nn::Precision::tf32, Device::cuda(0), "training.precision"));
+}
+
+// On the CPU, bf16 is bf16 matrix products where the CPU has them, fp32 with one note elsewhere.
+TEST(MixedPrecision, UsePrecisionSetsTheMatrixProductsOfARun) {
+  std::ostringstream notes;
+  const nn::Precision cpu = nn::use_precision(nn::Precision::bf16, Device::cpu(), &notes);
+  EXPECT_EQ(ops::cpu_bf16_matmul(int64_t(1) << 30), cpu::bf16_gemm_available());
+  EXPECT_EQ(cpu, cpu::bf16_gemm_available() ? nn::Precision::bf16 : nn::Precision::fp32);
+  EXPECT_EQ(notes.str().empty(), cpu::bf16_gemm_available()) << notes.str();
+  EXPECT_FALSE(ops::tf32_matmul());
+  EXPECT_EQ(nn::use_precision(nn::Precision::bf16, Device::cuda(0), &notes), nn::Precision::bf16);
+  EXPECT_FALSE(ops::cpu_bf16_matmul(int64_t(1) << 30)) << "CUDA's bf16 swaps parameters; the CPU's products stay fp32";
+  EXPECT_EQ(nn::use_precision(nn::Precision::tf32, Device::cuda(0), &notes), nn::Precision::tf32);
+  EXPECT_TRUE(ops::tf32_matmul());
+  EXPECT_EQ(nn::use_precision(nn::Precision::fp32, Device::cpu(), &notes), nn::Precision::fp32);
+  EXPECT_FALSE(ops::tf32_matmul());
+  EXPECT_FALSE(ops::cpu_bf16_matmul(int64_t(1) << 30));
+}
+
+// On the CPU the scope is inert for every precision: bf16 there rounds matrix products only.
+TEST(MixedPrecision, ScopeOnTheCpuLeavesParametersFp32) {
+  for (const nn::Precision precision : {nn::Precision::fp32, nn::Precision::tf32, nn::Precision::bf16}) {
+    FilledLinear l;
+    const Tensor weight = l.weight;
+    const std::vector<double> before = weight.to_doubles();
+    nn::Bf16Scope scope(l, precision);
+    EXPECT_EQ(weight.dtype(), DType::f32);
+    EXPECT_EQ(weight.to_doubles(), before);
+    scope.end();
+    EXPECT_EQ(weight.dtype(), DType::f32);
   }
 }
 
-// The swap itself is plain host work, so it is checked here; the bf16 compute is CUDA's.
+// The swap on a CUDA device (the bf16 compute itself is cuda_backend_test's).
 TEST(MixedPrecision, ScopeSwapsParametersAndRestoresTheMasters) {
+  if (!cuda::available()) GTEST_SKIP() << "no CUDA device: the scope swaps parameters on CUDA devices only";
   for (const nn::Precision precision : {nn::Precision::fp32, nn::Precision::tf32, nn::Precision::bf16}) {
     const DType inside = precision == nn::Precision::bf16 ? DType::bf16 : DType::f32;
     FilledLinear l;
+    l.to(Device::cuda(0));
     const Tensor weight = l.weight;
     const std::vector<double> before = weight.to_doubles();
     {
       nn::Bf16Scope scope(l, precision);
       EXPECT_EQ(weight.dtype(), inside);
       EXPECT_EQ(weight.to_doubles(), before) << "these values are exact in bf16";
-      weight.impl()->grad = Tensor::full({2, 3}, 0.5, inside).impl_ptr();
+      weight.impl()->grad = Tensor::full({2, 3}, 0.5, inside).to(Device::cuda(0)).impl_ptr();
       scope.end();
     }
     EXPECT_EQ(weight.dtype(), DType::f32);

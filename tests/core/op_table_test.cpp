@@ -25,6 +25,8 @@
 
 #include "core/autograd/autograd.h"
 #include "core/cuda/runtime.h"
+#include "core/ops/cpu/bf16_gemm.h"
+#include "core/ops/matmul_precision.h"
 #include "core/ops/ops.h"
 #include "core/tensor/tensor.h"
 #include "core/util/rng.h"
@@ -1024,6 +1026,19 @@ Vec numeric_gradient(const OpCase& row, Tensors inputs, size_t which, const Vec&
   return grad;
 }
 
+// The CPU's bf16 precision: f32 tensors whose matrix products take bf16 operands
+// (ops::cpu_bf16_matmul), here every product however small, on CPUs that have bf16 dot products.
+// Rows without a matrix product must not change; rows with one stay within the bf16 tolerance of
+// check_forward_bf16, forward against the reference and backward against the f64 gradients
+// (finite differences cannot see through bf16 rounding).
+class CpuBf16Matmul {
+ public:
+  CpuBf16Matmul() { ops::set_cpu_bf16_matmul(true, 0); }
+  ~CpuBf16Matmul() { ops::set_cpu_bf16_matmul(false); }
+  CpuBf16Matmul(const CpuBf16Matmul&) = delete;
+  CpuBf16Matmul& operator=(const CpuBf16Matmul&) = delete;
+};
+
 class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
  protected:
   virtual const std::vector<OpCase>& table() const { return op_table(); }
@@ -1060,6 +1075,13 @@ class OpTable : public testing::TestWithParam<std::tuple<Backend, size_t>> {
     if (row().name.find("fft2") != std::string::npos) GTEST_SKIP() << "cuFFT has no bf16 transforms; rfft2/irfft2 take f32/f64";
     check_forward(DType::bf16, 2e-2, 1e-3);
   }
+
+  static constexpr const char* kNoCpuBf16 = "this CPU or build has no bf16 matrix products";
+  void check_forward_cpu_bf16_matmul() const {
+    if (!cpu::bf16_gemm_available()) GTEST_SKIP() << kNoCpuBf16;
+    const CpuBf16Matmul bf16;
+    check_forward(DType::f32, 2e-2, 1e-3);
+  }
 };
 
 // The large table's rows: forward only.
@@ -1076,25 +1098,52 @@ TEST_P(OpTable, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
 TEST_P(OpTable, ForwardBF16) { check_forward_bf16(); }
 #endif
 
+// The weights w of the loss L = sum(w * op(inputs)) whose gradients the tests check.
+Vec loss_weights(const OpCase& row) {
+  Generator rng(kLossWeightSeed);
+  return uniform_values(rng, shape_numel(row.out_shape), -1.0, 1.0);
+}
+
+// Backpropagates L through the row with its floating inputs made in `dtype`; returns the inputs
+// and the gradient of each (empty for inputs that take none, e.g. indices).
+std::pair<Tensors, Vecs> analytic_gradients(const OpCase& row, DType dtype, Backend backend) {
+  InputMaker maker(dtype, backend);
+  Tensors inputs = row.inputs(maker);
+  for (Tensor& t : inputs)
+    if (t.dtype() == dtype) t.set_requires_grad(true);
+  Tensor loss = ops::sum(ops::mul(row.apply(inputs), from_doubles(loss_weights(row), row.out_shape, dtype, backend)));
+  EXPECT_TRUE(loss.requires_grad()) << "the op recorded no autograd graph";
+  if (loss.requires_grad()) loss.backward();
+  Vecs grads;
+  for (const Tensor& t : inputs) {
+    const Tensor g = t.requires_grad() ? t.grad() : Tensor();
+    grads.push_back(!t.requires_grad() ? Vec() : g.defined() ? g.to_doubles() : Vec(t.numel(), 0.0));
+  }
+  return {inputs, grads};
+}
+
 TEST_P(OpTable, GradientF64) {
   if (!f64_runs_here()) GTEST_SKIP() << kNoCudaF64;
-  InputMaker maker(DType::f64, backend());
-  Tensors inputs = row().inputs(maker);
-  for (Tensor& t : inputs)
-    if (t.dtype() == DType::f64) t.set_requires_grad(true);
-  Generator rng(kLossWeightSeed);
-  const Vec w = uniform_values(rng, shape_numel(row().out_shape), -1.0, 1.0);
-  Tensor loss = ops::sum(ops::mul(row().apply(inputs), from_doubles(w, row().out_shape, DType::f64, backend())));
-  ASSERT_TRUE(loss.requires_grad()) << "the op recorded no autograd graph";
-  loss.backward();
+  const auto [inputs, grads] = analytic_gradients(row(), DType::f64, backend());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].requires_grad()) continue;
-    const Tensor g = inputs[i].grad();
-    const Vec analytic = g.defined() ? g.to_doubles() : Vec(inputs[i].numel(), 0.0);
-    expect_close(analytic, numeric_gradient(row(), inputs, i, w, backend()), 1e-6, 1e-9,
+    expect_close(grads[i], numeric_gradient(row(), inputs, i, loss_weights(row()), backend()), 1e-6, 1e-9,
                  "gradient of input " + std::to_string(i));
   }
 }
+
+#if !TESSERA_OP_TABLE_CUDA
+TEST_P(OpTable, ForwardCpuBf16Matmul) { check_forward_cpu_bf16_matmul(); }
+
+TEST_P(OpTable, GradientCpuBf16Matmul) {
+  if (!cpu::bf16_gemm_available()) GTEST_SKIP() << kNoCpuBf16;
+  const Vecs exact = analytic_gradients(row(), DType::f64, backend()).second;
+  const CpuBf16Matmul bf16;
+  const Vecs rounded = analytic_gradients(row(), DType::f32, backend()).second;
+  for (size_t i = 0; i < exact.size(); ++i)
+    if (!exact[i].empty()) expect_close(rounded[i], exact[i], 2e-2, 1e-3, "gradient of input " + std::to_string(i));
+}
+#endif
 
 // Test names: the backend and the row's name.
 template <const std::vector<OpCase>& (*Table)()>
@@ -1109,6 +1158,10 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpTable,
 TEST_P(OpTableLarge, ForwardF32) { check_forward(DType::f32, 1e-4, 1e-6); }
 
 TEST_P(OpTableLarge, ForwardF64) { check_forward(DType::f64, 1e-10, 1e-12); }
+
+#if !TESSERA_OP_TABLE_CUDA
+TEST_P(OpTableLarge, ForwardCpuBf16Matmul) { check_forward_cpu_bf16_matmul(); }
+#endif
 
 #if TESSERA_OP_TABLE_CUDA
 TEST_P(OpTableLarge, ForwardBF16) { check_forward_bf16(); }

@@ -5,9 +5,9 @@ Run with Debian's interpreter (python3-torch and python3-h5py live there, not in
 the repository root:
     /usr/bin/python3 tests/reference/make_gpt_fixture.py
 
-The model is the GPT-2 of the CPU reference workload (torch_ref.py: pre-LN, tanh GELU, learned
-positions, LM head tied to the token embedding, LayerNorm eps 1e-5), copied here so the fixture
-does not depend on files outside the repository. Outputs, both deterministic:
+The model is the GPT-2 of the CPU reference workload (pre-LN, tanh GELU, learned positions, LM
+head tied to the token embedding, LayerNorm eps 1e-5), imported from the repository's copy of
+that workload, bench/torch_ref.py. Outputs, both deterministic:
 
   tests/golden/gpt_fixture_weights.h5  the initial weights as a Tessera checkpoint
       (core/io/checkpoint.h), under Tessera's parameter names, so that io::load_checkpoint
@@ -21,15 +21,13 @@ does not depend on files outside the repository. Outputs, both deterministic:
       root attributes: the config, the optimizer settings and the torch version.
 """
 import json
-import math
 import os
+import sys
 import zlib
 
 import h5py
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 CONFIG = dict(vocab=64, ctx=16, n_layer=2, d_model=32, n_head=4, batch=2)
 SEED = 0
@@ -43,69 +41,8 @@ LINEAR_BIAS_JITTER = 0.02
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "golden")
-
-
-class Block(nn.Module):
-    def __init__(self, C, H):
-        super().__init__()
-        self.n_head = H
-        self.ln1 = nn.LayerNorm(C)
-        self.c_attn = nn.Linear(C, 3 * C)
-        self.attn_proj = nn.Linear(C, C)
-        self.ln2 = nn.LayerNorm(C)
-        self.fc = nn.Linear(C, 4 * C)
-        self.mlp_proj = nn.Linear(4 * C, C)
-
-    def attn(self, x, mask):
-        B, T, C = x.shape
-        H = self.n_head
-        q, k, v = self.c_attn(x).split(C, dim=2)
-        q = q.view(B, T, H, C // H).transpose(1, 2)  # (B,H,T,hs)
-        k = k.view(B, T, H, C // H).transpose(1, 2)
-        v = v.view(B, T, H, C // H).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // H))
-        att = att.masked_fill(mask[:T, :T], float("-inf"))
-        att = F.softmax(att, dim=-1)
-        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
-        return self.attn_proj(y)
-
-    def forward(self, x, mask):
-        x = x + self.attn(self.ln1(x), mask)
-        x = x + self.mlp_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
-        return x
-
-
-class GPT(nn.Module):
-    def __init__(self, vocab, ctx, n_layer, d_model, n_head):
-        super().__init__()
-        self.wte = nn.Embedding(vocab, d_model)
-        self.wpe = nn.Embedding(ctx, d_model)
-        self.blocks = nn.ModuleList([Block(d_model, n_head) for _ in range(n_layer)])
-        self.ln_f = nn.LayerNorm(d_model)
-        # True above the diagonal = masked (future positions)
-        self.register_buffer("mask", torch.triu(torch.ones(ctx, ctx, dtype=torch.bool), 1), persistent=False)
-        for name, p in self.named_parameters():
-            if name.endswith("bias"):
-                nn.init.zeros_(p)
-            elif ".ln" in name or name.startswith("ln_f"):
-                nn.init.ones_(p)
-            elif name.endswith("attn_proj.weight") or name.endswith("mlp_proj.weight"):
-                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * n_layer))
-            else:
-                nn.init.normal_(p, 0.0, 0.02)
-
-    def forward(self, idx, targets=None):
-        B, T = idx.shape
-        pos = torch.arange(T, dtype=torch.long)
-        x = self.wte(idx) + self.wpe(pos)
-        for blk in self.blocks:
-            x = blk(x, self.mask)
-        x = self.ln_f(x)
-        logits = x @ self.wte.weight.t()  # tied LM head
-        if targets is None:
-            return logits, None
-        loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
-        return logits, loss
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
+from torch_ref import GPT  # noqa: E402  (the path above first)
 
 
 def tessera_name(torch_name):
