@@ -9,7 +9,9 @@
 #       reader's fuzz replay, built without the whole executable so that CI's two cores finish
 #   TESSERA_SANITIZE_LABELS=all                    everything but slow|cuda|mpi tests
 # -O1 keeps the build and the run short; CUDA and MPI are off: no GPU runs here, and OpenMPI's own
-# allocations are not ours to check.
+# allocations are not ours to check. Warnings stay warnings here, even in CI: instrumented -O1 code
+# makes gcc 12 warn falsely inside libstdc++ (std::function in <regex>: -Wmaybe-uninitialized);
+# the normal build is the one that treats warnings as errors.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,7 +21,7 @@ command -v ccache >/dev/null && launchers=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -D
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launchers[@]}" \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1" \
   "-DTESSERA_SANITIZE=address;undefined" -DTESSERA_CUDA=OFF -DTESSERA_MPI=OFF \
-  -DTESSERA_WERROR="${TESSERA_WERROR:-OFF}" >/dev/null
+  -DTESSERA_WERROR=OFF >/dev/null
 
 labels=(${TESSERA_SANITIZE_LABELS:-core fuzz})
 filters=(-LE "slow|realdata|cuda|mpi")
