@@ -9,7 +9,7 @@ PACKAGES=(
   libeigen3-dev                      # Eigen 3.4
   libhdf5-dev zlib1g-dev             # checkpoints (HDF5 + zlib)
   libopenblas-openmp-dev             # OpenBLAS, OpenMP build (linked from .../openblas-openmp)
-  libdnnl-dev                        # oneDNN: bf16 matrix products on the CPU (precision: bf16)
+  libdnnl-dev ocl-icd-opencl-dev     # oneDNN: bf16 matrix products on the CPU (precision: bf16); its CMake config requires OpenCL, which it only recommends
   libopenmpi-dev openmpi-bin         # TESSERA_MPI=ON by default
   libcli11-dev nlohmann-json3-dev    # CLI parsing, JSON output
   libyaml-cpp-dev                    # run configs (YAML)
