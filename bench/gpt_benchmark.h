@@ -9,7 +9,7 @@ namespace tessera::bench {
 struct GptBenchOptions {
   std::string config = "tiny";  // tiny | small | gpt2-124m
   std::string device = "cpu";   // cpu | cuda | cuda:N
-  std::string precision = "fp32";  // fp32 | bf16 (CUDA only)
+  std::string precision = "fp32";  // fp32 | tf32 (CUDA only) | bf16
   int threads = 2;
   uint64_t seed = 0;
   int warmup = 3;
