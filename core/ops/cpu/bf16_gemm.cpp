@@ -94,9 +94,9 @@ void bf16_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, c
   const Matmul& matmul = primitive_for(Key{ta, tb, m, n, k, ldc, alpha, beta});
   const memory::desc scratchpad_desc = matmul.desc.scratchpad_desc();
   scratchpad.resize(scratchpad_desc.get_size());
-  memory a_mem(operand(m, k, ta), cpu_engine(), a16.data());
-  memory b_mem(operand(k, n, tb), cpu_engine(), b16.data());
-  memory c_mem(memory::desc({m, n}, memory::data_type::f32, memory::dims{ldc, 1}), cpu_engine(), c);
+  memory a_mem(matmul.desc.src_desc(), cpu_engine(), a16.data());
+  memory b_mem(matmul.desc.weights_desc(), cpu_engine(), b16.data());
+  memory c_mem(matmul.desc.dst_desc(), cpu_engine(), c);
   memory scratchpad_mem(scratchpad_desc, cpu_engine(), scratchpad.data());
   matmul.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem},
                                     {DNNL_ARG_WEIGHTS, b_mem},
