@@ -30,7 +30,9 @@ limit_mb=60
 archs=${CUDA_ARCHS:-90-real}
 if $prebuilt; then
   grep -q '^CMAKE_CUDA_COMPILER:' "$build/CMakeCache.txt" 2>/dev/null || die "$build: not a build tree configured with CUDA"
-  archs=$(grep -rhoE 'code=\[[a-z]+_[0-9]+' "$build"/core/CMakeFiles/*/flags.make | cut -d[ -f2 | sort -u | tr '\n' ' ')
+  # The nvcc flags sit in flags.make (Makefile generator) or build.ninja (Ninja).
+  archs=$({ cat "$build"/core/CMakeFiles/*/flags.make "$build"/build.ninja 2>/dev/null || true; } | grep -oE 'code=\[[a-z]+_[0-9]+' |
+    cut -d[ -f2 | sort -u | tr '\n' ' ')
 else
   launchers=()
   command -v ccache >/dev/null && launchers=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
