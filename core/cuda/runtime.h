@@ -18,8 +18,10 @@ inline bool available() { return device_count() > 0; }
 void require_device(Device device);
 // Caching allocator for device memory (one pool per device).
 Allocator& device_allocator();
-// Copies bytes between host and device, or between devices; waits until the copy is done so the
-// host may read or reuse the buffer at once.
+// Copies bytes between host and device, or between devices; the host may read or reuse its buffer
+// as soon as it returns. A host-to-device copy of up to 16 MB is staged in pinned memory and
+// returns before the device has the bytes (the device's stream orders it before later work);
+// every other copy waits until it is done.
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes);
 // Waits for all work queued on the device's stream.
 void synchronize(Device device);

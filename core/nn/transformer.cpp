@@ -128,6 +128,8 @@ Tensor Trunk::forward(const Tokens& tokens) const {
   }
   const DropoutSource dropout{training() && config_.dropout > 0 ? &dropout_generator_ : nullptr, config_.dropout};
   x = dropout.apply(x);
+  // Moved once here, not by each of the two rotations in every block.
+  if (config_.position == PositionKind::rope && positions.device() != e.device()) positions = positions.to(e.device());
   const RotaryPositions rotary{config_.position == PositionKind::rope ? positions : Tensor(), config_.rope_theta};
   for (const auto& block : blocks) x = block->forward(x, tokens, rotary, dropout);
   return ln_f->forward(x);

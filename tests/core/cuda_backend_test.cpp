@@ -65,6 +65,35 @@ TEST_F(CudaBackend, TransfersKeepEveryBit) {
   }
 }
 
+// Host-to-device copies return before the device has the bytes (staged in pinned memory): one
+// host buffer, rewritten after every copy, must still arrive as each copy's own values, through
+// several wraps of the 32 MB staging ring and beside copies too large to stage.
+TEST_F(CudaBackend, StagedCopiesKeepTheirValuesWhenTheHostBufferIsReusedAtOnce) {
+  std::vector<Tensor> on_device;
+  Tensor host = Tensor::empty({3 << 20}, DType::f32);  // 12 MB: staged
+  Tensor large = Tensor::empty({5 << 20}, DType::f32);  // 20 MB: copied directly
+  for (int i = 0; i < 12; ++i) {
+    Tensor& source = i % 5 == 4 ? large : host;
+    for (int64_t k = 0; k < source.numel(); k += 4099) source.data<float>()[k] = static_cast<float>(i * 100000 + k);
+    on_device.push_back(source.to(kGpu));
+    for (int64_t k = 0; k < source.numel(); k += 4099) source.data<float>()[k] = -1.0f;
+  }
+  for (int i = 0; i < 12; ++i) {
+    const Tensor back = on_device[static_cast<size_t>(i)].to(Device::cpu());
+    for (int64_t k = 0; k < back.numel(); k += 4099)
+      ASSERT_EQ(back.data<float>()[k], static_cast<float>(i * 100000 + k)) << "copy " << i << ", element " << k;
+  }
+  std::vector<Tensor> small;
+  Tensor tokens = Tensor::empty({3}, DType::i64);
+  for (int64_t i = 0; i < 200000; ++i) {  // 256-byte regions: many laps of the ring
+    tokens.data<int64_t>()[0] = i;
+    const Tensor moved = tokens.to(kGpu);
+    if (i % 1000 == 0) small.push_back(moved);
+  }
+  for (size_t j = 0; j < small.size(); ++j)
+    ASSERT_EQ(small[j].to(Device::cpu()).data<int64_t>()[0], static_cast<int64_t>(j * 1000));
+}
+
 TEST_F(CudaBackend, StridedTensorsTransferInLogicalOrder) {
   const Tensor host = Tensor::from_vector(random_values(12, 3), {3, 4});
   const Tensor transposed = host.as_strided({4, 3}, {1, 4}, 0);
