@@ -1,10 +1,11 @@
 #include "domains/molecule/chemistry.h"
 
+#include "domains/molecule/descriptor_set.h"
+
 #include <GraphMol/ChemTransforms/ChemTransforms.h>
 #include <GraphMol/Conformer.h>
 #include <GraphMol/Descriptors/MolDescriptors.h>
 #include <GraphMol/DistGeomHelpers/Embedder.h>
-#include <GraphMol/Descriptors/Property.h>
 #include <GraphMol/Fingerprints/MorganFingerprints.h>
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
@@ -39,11 +40,6 @@ graph::BondType bond_type(const RDKit::Bond& b) {
     case RDKit::Bond::AROMATIC: return graph::kAromaticBond;
     default: return graph::kSingle;
   }
-}
-
-const RDKit::Descriptors::Properties& properties() {
-  static const RDKit::Descriptors::Properties all;
-  return all;
 }
 
 }  // namespace
@@ -126,7 +122,7 @@ std::vector<float> Molecule::conformer_distances() const {
   }
 }
 
-std::vector<double> Molecule::descriptors() const { return properties().computeProperties(*mol_); }
+std::vector<double> Molecule::descriptors() const { return rdkit_descriptors(*mol_); }
 
 std::vector<float> Molecule::morgan_bits(unsigned radius, unsigned bits) const {
   std::unique_ptr<ExplicitBitVect> fp(RDKit::MorganFingerprints::getFingerprintAsBitVect(*mol_, radius, bits));
@@ -160,6 +156,6 @@ bool Molecule::has_charged_atom() const {
   return false;
 }
 
-std::vector<std::string> descriptor_names() { return properties().getPropertyNames(); }
+std::vector<std::string> descriptor_names() { return rdkit_descriptor_names(); }
 
 }  // namespace tessera::molecule

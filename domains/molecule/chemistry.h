@@ -1,7 +1,9 @@
 #pragma once
 // The molecule domain's one contact with RDKit: parse a SMILES string, and from the parsed
 // molecule the graph the modality consumes, RDKit's 2D descriptors, a Morgan fingerprint, the
-// Bemis-Murcko scaffold, one 3D conformer's atom distances and the facts the bias audit groups by. RDKit's own log lines are silenced; its failures become messages.
+// Bemis-Murcko scaffold, one 3D conformer's atom distances and the facts the bias audit groups by
+// (the descriptors through descriptor_set.h). RDKit's own log lines are silenced; its failures
+// become messages.
 #include <memory>
 #include <string>
 #include <vector>
