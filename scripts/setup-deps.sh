@@ -19,6 +19,7 @@ PACKAGES=(
   gemmi-dev tao-pegtl-dev tm-align  # proteins: gemmi (PDB/mmCIF, header-only; its mmCIF parser needs PEGTL, which gemmi-dev does not pull in); TMscore as the evaluator's oracle
   t-coffee-examples                  # proteins: PDB files for the quick start and demo
   chromium libpng-dev                # browser-labelled tests: render the HTML reports, read the screenshot
+  python3-numpy                      # tests/cuda/emulation: the attention kernels replayed in NumPy (no GPU needed)
   git ca-certificates                # cloning over https
 )
 # Packages only some scripts need (scripts/fuzz.sh: clang and its libFuzzer runtime) come as arguments.
