@@ -473,11 +473,15 @@ std::vector<double> step_losses(const std::string& run) {
   return losses;
 }
 
+// Products with every side at least 128 (ops::set_cpu_bf16_matmul): the tiny model's 32 would
+// keep every product fp32. 4 x 32 tokens per batch.
+constexpr const char* kBf16Width = " --set model.d_model=128";
+
 // bf16 on the CPU follows the fp32 run to within bf16's rounding. Where the CPU has no bf16 dot
 // products (DNNL_MAX_CPU_ISA hides them from oneDNN here) the run says so in one line and is
 // then exactly the fp32 run.
 TEST_F(TextCli, Bf16OnTheCpuFollowsFp32AndFallsBackToItWithANote) {
-  const std::string flags = "--device cpu --set training.threads=2";
+  const std::string flags = std::string("--device cpu --set training.threads=2") + kBf16Width;
   const CommandResult fp32 = train(path("precision-fp32"), flags);
   ASSERT_EQ(fp32.exit_code, 0) << fp32.err;
   const std::vector<double> reference = step_losses(path("precision-fp32"));
@@ -590,13 +594,17 @@ TEST_F(TextCli, EvalTextOnShortHeldOutText) {
 // --precision bf16, which every model-running command of every domain takes: bf16 products on the
 // CPU, within bf16's rounding of fp32; refused on CUDA, where the domains have no bf16 inference.
 TEST_F(TextCli, EvalTextInBf16IsCloseToFp32) {
-  const json fp32 = eval_text(byte_model(), sample());
-  const CommandResult r = run_tessera("eval text --precision bf16 --checkpoint " + shell_quote(byte_model()) +
+  const std::string wide_model = trained("byte-model-128", kBf16Width);
+  const json fp32 = eval_text(wide_model, sample());
+  const CommandResult r = run_tessera("eval text --precision bf16 --checkpoint " + shell_quote(wide_model) +
                                       " --input " + shell_quote(sample()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json bf16 = last_json_line(r.out);
   ASSERT_TRUE(bf16.contains("loss") && fp32.contains("loss")) << r.out;
   EXPECT_NEAR(bf16["loss"].get<double>(), fp32["loss"].get<double>(), 0.01 * fp32["loss"].get<double>());
+  if (r.err.find("bf16 runs as fp32") == std::string::npos) {
+    EXPECT_NE(bf16["loss"].get<double>(), fp32["loss"].get<double>()) << "bf16 products must round something";
+  }
   EXPECT_TRUE(one_line_error(run_tessera("eval text --precision fp16 --checkpoint " + shell_quote(byte_model()) +
                                          " --input " + shell_quote(sample())),
                              2, "--precision: fp16 not in {fp32,bf16}"));

@@ -3,6 +3,7 @@
 
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/cuda/runtime.h"
@@ -77,17 +78,19 @@ TEST(MixedPrecision, Tf32NeedsACudaDevice) {
 TEST(MixedPrecision, UsePrecisionSetsTheMatrixProductsOfARun) {
   std::ostringstream notes;
   const nn::Precision cpu = nn::use_precision(nn::Precision::bf16, Device::cpu(), &notes);
-  EXPECT_EQ(ops::cpu_bf16_matmul(int64_t(1) << 30), cpu::bf16_gemm_available());
+  EXPECT_EQ(ops::cpu_bf16_matmul(1024, 1024, 1024), cpu::bf16_gemm_available());
+  for (const auto& [m, n, k] : {std::tuple{1024, 64, 1024}, {64, 1024, 1024}, {1024, 1024, 64}})
+    EXPECT_FALSE(ops::cpu_bf16_matmul(m, n, k)) << "a side as short as a head dimension keeps the product fp32";
   EXPECT_EQ(cpu, cpu::bf16_gemm_available() ? nn::Precision::bf16 : nn::Precision::fp32);
   EXPECT_EQ(notes.str().empty(), cpu::bf16_gemm_available()) << notes.str();
   EXPECT_FALSE(ops::tf32_matmul());
   EXPECT_EQ(nn::use_precision(nn::Precision::bf16, Device::cuda(0), &notes), nn::Precision::bf16);
-  EXPECT_FALSE(ops::cpu_bf16_matmul(int64_t(1) << 30)) << "CUDA's bf16 swaps parameters; the CPU's products stay fp32";
+  EXPECT_FALSE(ops::cpu_bf16_matmul(1024, 1024, 1024)) << "CUDA's bf16 swaps parameters; the CPU's products stay fp32";
   EXPECT_EQ(nn::use_precision(nn::Precision::tf32, Device::cuda(0), &notes), nn::Precision::tf32);
   EXPECT_TRUE(ops::tf32_matmul());
   EXPECT_EQ(nn::use_precision(nn::Precision::fp32, Device::cpu(), &notes), nn::Precision::fp32);
   EXPECT_FALSE(ops::tf32_matmul());
-  EXPECT_FALSE(ops::cpu_bf16_matmul(int64_t(1) << 30));
+  EXPECT_FALSE(ops::cpu_bf16_matmul(1024, 1024, 1024));
 }
 
 // On the CPU the scope is inert for every precision: bf16 there rounds matrix products only.

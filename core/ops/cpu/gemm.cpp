@@ -66,7 +66,7 @@ void set_num_threads(int n) {
 
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
           int64_t ldb, float beta, float* c, int64_t ldc) {
-  if (ops::cpu_bf16_matmul(m * n * k))
+  if (ops::cpu_bf16_matmul(m, n, k))
     bf16_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   else
     sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
