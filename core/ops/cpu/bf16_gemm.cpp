@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/ops/cpu/bf16_round.h"
 #include "core/tensor/bf16.h"
 
 namespace tessera::cpu {
@@ -22,12 +23,11 @@ const dnnl::engine& cpu_engine() {
 
 // Rounds the rows x cols matrix at `src` (row stride ld) into `dst`, packed. Split over the
 // threads unless the caller already runs on one of several (attention's blocks).
-void round_to_bf16(const float* src, int64_t rows, int64_t cols, int64_t ld, std::vector<bf16>& dst) {
+void round_operand(const float* src, int64_t rows, int64_t cols, int64_t ld, std::vector<bf16>& dst) {
   dst.resize(static_cast<size_t>(rows * cols));
   bf16* out = dst.data();
 #pragma omp parallel for if (!omp_in_parallel() && rows * cols >= (int64_t(1) << 15))
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = float_to_bf16(src[r * ld + c]);
+  for (int64_t r = 0; r < rows; ++r) round_to_bf16(src + r * ld, cols, out + r * cols);
 }
 
 // A packed operand of logical shape rows x cols, stored transposed when `trans`.
@@ -89,8 +89,8 @@ void bf16_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, c
   thread_local std::vector<bf16> a16, b16;
   thread_local std::vector<uint8_t> scratchpad;
   thread_local dnnl::stream stream(cpu_engine());
-  round_to_bf16(a, ta ? k : m, ta ? m : k, lda, a16);
-  round_to_bf16(b, tb ? n : k, tb ? k : n, ldb, b16);
+  round_operand(a, ta ? k : m, ta ? m : k, lda, a16);
+  round_operand(b, tb ? n : k, tb ? k : n, ldb, b16);
   const Matmul& matmul = primitive_for(Key{ta, tb, m, n, k, ldc, alpha, beta});
   const memory::desc scratchpad_desc = matmul.desc.scratchpad_desc();
   scratchpad.resize(scratchpad_desc.get_size());
