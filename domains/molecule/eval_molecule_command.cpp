@@ -30,7 +30,8 @@ domains::CommandResult evaluate(const EvalFlags& f, const domains::ModelRun& run
   const MoleculeBenchmark b = benchmark_molecules(m, set, split);
   nlohmann::ordered_json j = {{"checkpoint", run.checkpoint}, {"input", f.input}, {"split", m.data.split.kind},
                               {"split_seed", m.data.split.seed}, {"test_molecules", b.test},
-                              {"targets", m.data.layout.targets}, {"model", b.model}, {"baselines", b.baselines}};
+                              {"targets", m.data.layout.targets}, {"model", b.model}, {"baselines", b.baselines},
+                              {"per_target", b.per_target}};
   j[eval::kComparisonKey] = eval::comparison_json(benchmark_comparison(b));
   if (!f.json.empty())
     io::write_text_atomically(f.json, j.dump(2) + "\n");

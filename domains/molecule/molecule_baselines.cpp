@@ -14,39 +14,52 @@ namespace {
 
 using Predictions = std::vector<std::vector<double>>;  // [example][target]
 
-// Scores averaged over targets, each on the examples where it is present.
-nlohmann::ordered_json score(const Examples& test, const Predictions& predicted, bool classification) {
-  const size_t K = test.front()->targets.size();
-  std::vector<std::string> names = classification ? std::vector<std::string>{"roc_auc", "pr_auc"}
-                                                  : std::vector<std::string>{"rmse", "mae", "r2", "spearman"};
-  std::vector<double> sums(names.size(), 0.0);
-  size_t scored = 0;
-  for (size_t k = 0; k < K; ++k) {
+std::vector<std::string> metric_names(bool classification) {
+  return classification ? std::vector<std::string>{"roc_auc", "pr_auc"}
+                        : std::vector<std::string>{"rmse", "mae", "r2", "spearman"};
+}
+
+// Each target's scores on the test examples where it is present; null for a target the test split
+// has no value of.
+nlohmann::ordered_json score_targets(const Examples& test, const Predictions& predicted, bool classification,
+                                     const std::vector<std::string>& targets) {
+  nlohmann::ordered_json per_target;
+  for (size_t k = 0; k < targets.size(); ++k) {
     std::vector<double> truth, guess;
     for (size_t i = 0; i < test.size(); ++i)
       if (!std::isnan(test[i]->targets[k])) {
         truth.push_back(test[i]->targets[k]);
         guess.push_back(predicted[i][k]);
       }
-    if (truth.empty()) continue;
-    ++scored;
+    nlohmann::ordered_json& j = per_target[targets[k]];
+    if (truth.empty()) continue;  // stays null
     if (classification) {
       std::vector<int> labels;
       for (double t : truth) labels.push_back(t > 0.5 ? 1 : 0);
       const eval::ClassificationScores s = eval::classification_scores(labels, guess);
-      sums[0] += s.roc_auc;
-      sums[1] += s.pr_auc;
+      j = {{"roc_auc", s.roc_auc}, {"pr_auc", s.pr_auc}};
     } else {
       const eval::RegressionScores s = eval::regression_scores(truth, guess);
-      sums[0] += s.rmse;
-      sums[1] += s.mae;
-      sums[2] += s.r2;
-      sums[3] += s.spearman;
+      j = {{"rmse", s.rmse}, {"mae", s.mae}, {"r2", s.r2}, {"spearman", s.spearman}};
     }
   }
-  nlohmann::ordered_json j;
-  for (size_t m = 0; m < names.size(); ++m) j[names[m]] = scored ? sums[m] / static_cast<double>(scored) : 0.0;
-  return j;
+  return per_target;
+}
+
+// The mean of each metric over the targets that were scored (0 where none was).
+nlohmann::ordered_json mean_over_targets(const nlohmann::ordered_json& per_target, bool classification) {
+  nlohmann::ordered_json mean;
+  for (const std::string& metric : metric_names(classification)) {
+    double sum = 0.0;
+    size_t scored = 0;
+    for (const auto& [target, scores] : per_target.items())
+      if (!scores.is_null()) {
+        sum += scores.at(metric).get<double>();
+        ++scored;
+      }
+    mean[metric] = scored ? sum / static_cast<double>(scored) : 0.0;
+  }
+  return mean;
 }
 
 using Featurize = std::function<std::vector<double>(const MoleculeExample&)>;
@@ -90,7 +103,14 @@ MoleculeBenchmark benchmark_molecules(const LoadedMoleculeModel& m, const Molecu
   b.train = train.size();
   b.validation = validation.size();
   b.test = test.size();
-  b.model = score(test, predict_properties(*m.model, test, m.normalization, classification, 64), classification);
+  const std::vector<std::string>& targets = m.data.layout.targets;
+  // Per target, then averaged into `model` and `baselines`.
+  auto record = [&](const std::string& name, const Predictions& predicted) {
+    nlohmann::ordered_json per_target = score_targets(test, predicted, classification, targets);
+    (name == "model" ? b.model : b.baselines[name]) = mean_over_targets(per_target, classification);
+    for (const auto& [target, scores] : per_target.items()) b.per_target[target][name] = scores;
+  };
+  record("model", predict_properties(*m.model, test, m.normalization, classification, 64));
 
   const PropertyNormalization fitted = fit_normalization(set, split.train, classification);
   const size_t K = train.front()->targets.size();
@@ -102,18 +122,18 @@ MoleculeBenchmark benchmark_molecules(const LoadedMoleculeModel& m, const Molecu
     for (auto& row : mean)
       for (size_t k = 0; k < K; ++k) row[k] = rates.targets.mean[k];
   }
-  b.baselines["mean"] = score(test, mean, classification);
-  b.baselines["ridge_morgan"] = score(test, ridge_predictions(train, validation, test, [](const MoleculeExample& e) {
+  record("mean", mean);
+  record("ridge_morgan", ridge_predictions(train, validation, test, [](const MoleculeExample& e) {
     std::string error;
     const std::unique_ptr<Molecule> mol = Molecule::from_smiles(e.smiles, error);
     const std::vector<float> bits = mol ? mol->morgan_bits(2, 2048) : std::vector<float>(2048, 0.0f);
     return std::vector<double>(bits.begin(), bits.end());
-  }), classification);
-  b.baselines["ridge_descriptors"] = score(test, ridge_predictions(train, validation, test, [&](const MoleculeExample& e) {
+  }));
+  record("ridge_descriptors", ridge_predictions(train, validation, test, [&](const MoleculeExample& e) {
     std::vector<double> row(e.descriptors.size());
     for (size_t i = 0; i < row.size(); ++i) row[i] = fitted.descriptor(i, e.descriptors[i]);
     return row;
-  }), classification);
+  }));
   return b;
 }
 

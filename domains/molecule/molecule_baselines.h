@@ -13,6 +13,8 @@ namespace tessera::molecule {
 
 struct MoleculeBenchmark {
   nlohmann::ordered_json model, baselines;  // each: lower-case metric name -> mean over targets
+  // target -> {"model": scores, "mean": scores, ...}; scores null where the test split has none
+  nlohmann::ordered_json per_target;
   size_t train = 0, validation = 0, test = 0;
 };
 

@@ -110,6 +110,38 @@ TEST_F(MoleculeCli, EvalPrintsModelBesideBaselines) {
   EXPECT_NE(r.err.find("ridge_morgan"), std::string::npos);
 }
 
+// Several targets: each scored on its own beside every baseline, and the top-level scores are
+// their mean. The second target is missing for every other molecule.
+TEST_F(MoleculeCli, EvalScoresEachTargetAndAveragesThem) {
+  std::string csv = "name,smiles,y,z\n";
+  std::istringstream rows(tiny_csv());
+  std::string row;
+  std::getline(rows, row);
+  for (int i = 0; std::getline(rows, row); ++i) {
+    const double y = std::stod(row.substr(row.rfind(',') + 1));
+    csv += row + "," + (i % 2 ? "" : std::to_string(1.0 - 0.5 * y)) + "\n";
+  }
+  const std::string path = dir_ + "/two-targets.csv", run = dir_ + "/two-targets-run";
+  write(path, csv);
+  const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
+                             " --set data.path=" + path + " --set data.targets=[y,z]");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json j = nlohmann::json::parse(e.out);
+  ASSERT_TRUE(j.contains("per_target")) << e.out;
+  for (const char* scored : {"model", "mean", "ridge_morgan", "ridge_descriptors"}) {
+    const nlohmann::json& y = j["per_target"]["y"][scored];
+    const nlohmann::json& z = j["per_target"]["z"][scored];
+    ASSERT_TRUE(y.is_object() && z.is_object()) << scored << ": " << e.out;
+    const nlohmann::json& mean = std::string(scored) == "model" ? j["model"] : j["baselines"][scored];
+    for (const char* metric : {"rmse", "mae", "r2", "spearman"})
+      EXPECT_NEAR(mean[metric].get<double>(), 0.5 * (y[metric].get<double>() + z[metric].get<double>()), 1e-12)
+          << scored << " " << metric;
+  }
+  EXPECT_NE(j["per_target"]["y"]["model"]["rmse"], j["per_target"]["z"]["model"]["rmse"]);
+}
+
 TEST_F(MoleculeCli, ClassificationTrainsAndScoresRocAndPrAuc) {
   std::string csv = "name,smiles,y\n";
   std::istringstream rows(tiny_csv());
