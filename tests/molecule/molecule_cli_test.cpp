@@ -44,6 +44,23 @@ class MoleculeCli : public ::testing::Test {
     return run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + dir_ + "/bad-" + name +
                        " --set data.path=" + path + " " + sets);
   }
+  // Trains on `csv` with `sets`, then returns what `eval molecule` prints (null on a failure).
+  static nlohmann::json train_and_eval(const std::string& name, const std::string& csv, const std::string& sets) {
+    const std::string path = dir_ + "/" + name + ".csv", run = dir_ + "/" + name + "-run";
+    write(path, csv);
+    const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
+                               " --set data.path=" + path + " " + sets);
+    if (t.exit_code != 0) {
+      ADD_FAILURE() << t.err;
+      return nullptr;
+    }
+    const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
+    if (e.exit_code != 0) {
+      ADD_FAILURE() << e.err;
+      return nullptr;
+    }
+    return nlohmann::json::parse(e.out);
+  }
   static inline std::optional<ScratchDir> scratch_;
   static inline std::string dir_, input_, checkpoint_;
 };
@@ -121,19 +138,12 @@ TEST_F(MoleculeCli, EvalScoresEachTargetAndAveragesThem) {
     const double y = std::stod(row.substr(row.rfind(',') + 1));
     csv += row + "," + (i % 2 ? "" : std::to_string(1.0 - 0.5 * y)) + "\n";
   }
-  const std::string path = dir_ + "/two-targets.csv", run = dir_ + "/two-targets-run";
-  write(path, csv);
-  const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
-                             " --set data.path=" + path + " --set data.targets=[y,z]");
-  ASSERT_EQ(t.exit_code, 0) << t.err;
-  const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
-  ASSERT_EQ(e.exit_code, 0) << e.err;
-  const nlohmann::json j = nlohmann::json::parse(e.out);
-  ASSERT_TRUE(j.contains("per_target")) << e.out;
+  const nlohmann::json j = train_and_eval("two-targets", csv, "--set data.targets=[y,z]");
+  ASSERT_TRUE(j.contains("per_target")) << j.dump();
   for (const char* scored : {"model", "mean", "ridge_morgan", "ridge_descriptors"}) {
     const nlohmann::json& y = j["per_target"]["y"][scored];
     const nlohmann::json& z = j["per_target"]["z"][scored];
-    ASSERT_TRUE(y.is_object() && z.is_object()) << scored << ": " << e.out;
+    ASSERT_TRUE(y.is_object() && z.is_object()) << scored << ": " << j.dump();
     const nlohmann::json& mean = std::string(scored) == "model" ? j["model"] : j["baselines"][scored];
     for (const char* metric : {"rmse", "mae", "r2", "spearman"})
       EXPECT_NEAR(mean[metric].get<double>(), 0.5 * (y[metric].get<double>() + z[metric].get<double>()), 1e-12)
@@ -151,14 +161,7 @@ TEST_F(MoleculeCli, ClassificationTrainsAndScoresRocAndPrAuc) {
     const double carbons = std::stod(row.substr(row.rfind(',') + 1));
     csv += row.substr(0, row.rfind(',') + 1) + (i == 5 ? "" : carbons >= 3 ? "1" : "0") + "\n";
   }
-  const std::string path = dir_ + "/classes.csv", run = dir_ + "/classes-run";
-  write(path, csv);
-  const auto t = run_tessera(std::string("train --config ") + kConfig + " --no-carbon --run-dir " + run +
-                             " --set data.path=" + path + " --set data.task=classification --set data.split=scaffold");
-  ASSERT_EQ(t.exit_code, 0) << t.err;
-  const auto e = run_tessera("eval molecule --no-carbon --checkpoint " + run + "/checkpoints/last.h5 --input " + path);
-  ASSERT_EQ(e.exit_code, 0) << e.err;
-  const nlohmann::json j = nlohmann::json::parse(e.out);
+  const nlohmann::json j = train_and_eval("classes", csv, "--set data.task=classification --set data.split=scaffold");
   EXPECT_EQ(j["split"], "scaffold");
   for (const char* metric : {"roc_auc", "pr_auc"}) {
     EXPECT_GE(j["model"][metric].get<double>(), 0.0);
