@@ -29,7 +29,9 @@ limit_mb=60
 
 archs=${CUDA_ARCHS:-90-real}
 if $prebuilt; then
-  grep -q '^CMAKE_CUDA_COMPILER:' "$build/CMakeCache.txt" 2>/dev/null || die "$build: not a build tree configured with CUDA"
+  # Without nvcc, CMake's language check leaves CMAKE_CUDA_COMPILER in the cache as ...-NOTFOUND.
+  grep -E '^CMAKE_CUDA_COMPILER:' "$build/CMakeCache.txt" 2>/dev/null | grep -qv NOTFOUND ||
+    die "$build: not a build tree configured with CUDA"
   # The nvcc flags sit in flags.make (Makefile generator) or build.ninja (Ninja).
   archs=$({ cat "$build"/core/CMakeFiles/*/flags.make "$build"/build.ninja 2>/dev/null || true; } | grep -oE 'code=\[[a-z]+_[0-9]+' |
     cut -d[ -f2 | sort -u | tr '\n' ' ')

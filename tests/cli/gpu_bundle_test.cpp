@@ -25,11 +25,19 @@ namespace fs = std::filesystem;
 using test_support::run_shell;
 using test_support::shell_quote;
 
+// Without nvcc, CMake's language check leaves CMAKE_CUDA_COMPILER in the cache as ...-NOTFOUND.
+bool configured_with_cuda(const std::string& cache) {
+  const size_t at = cache.find("\nCMAKE_CUDA_COMPILER:");
+  if (at == std::string::npos) return false;
+  const std::string line = cache.substr(at + 1, cache.find('\n', at + 1) - at - 1);
+  return line.find("NOTFOUND") == std::string::npos;
+}
+
 class GpuBundle : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const fs::path build = fs::path(TESSERA_BINARY).parent_path().parent_path();
-    if (test_support::slurp(build / "CMakeCache.txt").find("\nCMAKE_CUDA_COMPILER:") == std::string::npos) return;
+    if (!configured_with_cuda(test_support::slurp(build / "CMakeCache.txt"))) return;
     scratch_ = new test_support::ScratchDir("gpu_bundle");
     const auto made = run_shell(shell_quote(std::string(TESSERA_SOURCE_DIR) + "/bench/gpu_bundle.sh") +
                                 " --from-build " + shell_quote(build.string()) + " " +
