@@ -7,9 +7,20 @@ namespace tessera::cpu {
 
 bool bf16_gemm_available() { return false; }
 
+namespace {
+[[noreturn]] void no_onednn() {
+  throw Error("bf16 matrix products need oneDNN: install libdnnl-dev and rebuild with -DTESSERA_DNNL=ON");
+}
+}  // namespace
+
 void bf16_gemm(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t, float, float*,
                int64_t) {
-  throw Error("bf16 matrix products need oneDNN: install libdnnl-dev and rebuild with -DTESSERA_DNNL=ON");
+  no_onednn();
+}
+
+void bf16_gemm(bool, bool, int64_t, int64_t, int64_t, float, const bf16*, int64_t, const bf16*, int64_t, float, float*,
+               int64_t) {
+  no_onednn();
 }
 
 }  // namespace tessera::cpu
