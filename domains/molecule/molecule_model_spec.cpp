@@ -15,6 +15,10 @@ MoleculeDataSpec read_molecule_data_spec(config::Section& root) {
   l.smiles_column = d.text("smiles_column", "smiles");
   l.id_column = d.text("id_column", "");
   l.targets = d.texts("targets", {});
+  // One column twice would be one property learned twice, with two prediction columns of one name.
+  for (size_t i = 0; i < l.targets.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (l.targets[i] == l.targets[j]) d.fail("targets", "names '" + l.targets[i] + "' twice");
   l.columns = d.texts("columns", {});
   l.delimiter = d.choice("delimiter", "auto", {"auto", ",", ";", "tab"});
   s.classification = d.choice("task", "regression", {"regression", "classification"}) == "classification";

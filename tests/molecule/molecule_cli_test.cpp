@@ -200,6 +200,8 @@ TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
                              "line 2: has 40 atoms, above the model's limit of 32 (model.max_atoms)"));
   EXPECT_TRUE(one_line_error(train_on("strict.csv", tiny_csv() + "z,C1CC,1\n", "--set data.on_invalid=error"), 2,
                              "line 42: invalid SMILES 'C1CC' (data.on_invalid: error)"));
+  EXPECT_TRUE(one_line_error(train_on("twice.csv", tiny_csv(), "--set data.targets=[y,y]"), 2,
+                             "data.targets: names 'y' twice"));
   EXPECT_TRUE(one_line_error(train_on("x.sdf", "ethanol\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
                                                "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
                                                "M  END\n> <ACTIVITY>\n1\n\n$$$$\n"),
