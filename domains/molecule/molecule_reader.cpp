@@ -61,6 +61,9 @@ bool read_line(std::istream& in, std::string& line, const std::string& path, int
       throw DataError(path, "line " + std::to_string(number) + " is longer than 1 MiB; not a table of molecules");
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
+  // Excel and Windows tools start UTF-8 text with a byte-order mark, which would become part of
+  // the first column's name.
+  if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
   return true;
 }
 
@@ -149,6 +152,8 @@ class CsvReader : public MoleculeReader {
       auto it = std::find(header.begin(), header.end(), name);
       if (it == header.end())
         throw DataError(path, "has no " + role + " column '" + name + "' (columns: " + listing(header) + ")");
+      if (std::find(it + 1, header.end(), name) != header.end())
+        throw DataError(path, "has two columns named '" + name + "' (the " + role + " column): which one is meant?");
       return static_cast<size_t>(it - header.begin());
     };
     smiles_ = column(layout.smiles_column, "SMILES");

@@ -202,10 +202,24 @@ TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
                              "line 42: invalid SMILES 'C1CC' (data.on_invalid: error)"));
   EXPECT_TRUE(one_line_error(train_on("twice.csv", tiny_csv(), "--set data.targets=[y,y]"), 2,
                              "data.targets: names 'y' twice"));
+  EXPECT_TRUE(one_line_error(train_on("two-y.csv", "name,smiles,y,y\na,CC,1,2\n"), 2,
+                             "two-y.csv: has two columns named 'y' (the target column): which one is meant?"));
   EXPECT_TRUE(one_line_error(train_on("x.sdf", "ethanol\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
                                                "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
                                                "M  END\n> <ACTIVITY>\n1\n\n$$$$\n"),
                              2, "no record has the property field 'y'"));
+}
+
+// Excel writes UTF-8 CSV with a byte-order mark; it must not become part of the first column's name.
+TEST_F(MoleculeCli, FilesStartingWithAByteOrderMarkRead) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const auto trained = train_on("bom.csv", bom + tiny_csv());
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+  const std::string in = dir_ + "/bom.smi", out = dir_ + "/bom-predicted.csv";
+  write(in, bom + "CCO ethanol\nCCC propane\n");
+  const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 0) << slurp(out);
 }
 
 TEST_F(MoleculeCli, SkippedMoleculesAreCountedOnStderr) {
