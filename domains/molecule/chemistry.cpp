@@ -65,6 +65,22 @@ std::unique_ptr<Molecule> Molecule::from_smiles(const std::string& smiles, std::
   return nullptr;
 }
 
+int64_t smiles_atom_count(const std::string& smiles) {
+  int64_t atoms = 0;
+  for (size_t i = 0; i < smiles.size(); ++i) {
+    const char c = smiles[i];
+    if (c == '[') {  // a bracket atom, whatever its element, charge and hydrogens
+      ++atoms;
+      const size_t close = smiles.find(']', i);
+      if (close == std::string::npos) break;
+      i = close;
+    } else if ((c >= 'A' && c <= 'Z') || c == 'b' || c == 'c' || c == 'n' || c == 'o' || c == 'p' || c == 's') {
+      ++atoms;  // organic subset; Cl and Br carry lowercase letters that are not atoms
+    }
+  }
+  return atoms;
+}
+
 Molecule::Molecule(std::unique_ptr<RDKit::ROMol> mol) : mol_(std::move(mol)) {}
 Molecule::~Molecule() = default;
 

@@ -44,6 +44,11 @@ class Molecule {
 
 std::vector<std::string> descriptor_names();
 
+// The atoms a SMILES string writes (bracket atoms, and organic-subset symbols outside brackets),
+// counted without parsing it: RDKit 2022.09 takes time cubic in the length of a chain (2,048
+// carbons: 6 s), so a string far above a model's atom limit is refused before it is parsed.
+int64_t smiles_atom_count(const std::string& smiles);
+
 // Stops RDKit writing its parse and sanitization messages to stderr (they become our messages).
 void silence_rdkit_logs();
 

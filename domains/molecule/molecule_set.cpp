@@ -16,14 +16,18 @@ std::unique_ptr<MoleculeExample> make_example(const MoleculeRecord& record, cons
     error = record.error;
     return nullptr;
   }
+  auto too_many = [&](int64_t atoms) {
+    error = "has " + std::to_string(atoms) + " atoms, above the model's limit of " + std::to_string(options.max_atoms) +
+            " (model.max_atoms)";
+    return nullptr;
+  };
+  // The written atoms can exceed the parsed ones only by explicit hydrogens, hence the margin.
+  const int64_t written = smiles_atom_count(record.smiles);
+  if (written > 2 * options.max_atoms) return too_many(written);
   std::unique_ptr<Molecule> mol = Molecule::from_smiles(record.smiles, error);
   if (!mol) return nullptr;
   graph::MolecularGraph g = mol->graph();
-  if (g.num_atoms() > options.max_atoms) {
-    error = "has " + std::to_string(g.num_atoms()) + " atoms, above the model's limit of " +
-            std::to_string(options.max_atoms) + " (model.max_atoms)";
-    return nullptr;
-  }
+  if (g.num_atoms() > options.max_atoms) return too_many(g.num_atoms());
   auto e = std::make_unique<MoleculeExample>();
   e->id = record.id;
   e->line = record.line;

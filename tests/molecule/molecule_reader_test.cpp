@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
 
 #include "core/util/error.h"
+#include "domains/molecule/chemistry.h"
 #include "domains/molecule/molecule_set.h"
 #include "tests/support/scratch_dir.h"
 
@@ -200,6 +202,35 @@ TEST(MoleculeReader, Hdf5SmilesIdsAndTargetsWithNaNMissing) {
   write_h5(short_targets, {"CCO", "CC", "CCC"}, 2);
   EXPECT_THROW(read_all(short_targets, layout("smiles", "", {"y"})), DataError);
   EXPECT_THROW(read_all(write(dir, "fake.h5", "not hdf5"), layout("smiles", "", {"y"})), DataError);
+}
+
+// Atoms are counted from the string before RDKit parses it (parsing a long chain takes time cubic
+// in its length), and a molecule far above the atom limit is refused on that count: a 10 MB SMILES
+// string in an HDF5 file kept predict busy for minutes.
+TEST(Chemistry, AtomsAreCountedWithoutParsing) {
+  EXPECT_EQ(smiles_atom_count("CCO"), 3);
+  EXPECT_EQ(smiles_atom_count("c1ccccc1Cl"), 7);
+  EXPECT_EQ(smiles_atom_count("BrC(Br)=O"), 4);
+  EXPECT_EQ(smiles_atom_count("[Na+].[Cl-]"), 2);
+  EXPECT_EQ(smiles_atom_count("C[C@@H](N)C(=O)O"), 6);
+  EXPECT_EQ(smiles_atom_count("[2H]C([2H])([2H])[N+](=O)[O-]"), 7);
+  EXPECT_EQ(smiles_atom_count("C%12CC%12"), 3);
+  EXPECT_EQ(smiles_atom_count("[Na"), 1);
+}
+
+TEST(Chemistry, AStringFarAboveTheAtomLimitIsRefusedBeforeParsing) {
+  ExampleOptions options;
+  options.max_atoms = 128;
+  MoleculeRecord record;
+  record.smiles = std::string(size_t{10} << 20, 'C');
+  std::string error;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(make_example(record, options, error));
+  EXPECT_EQ(error, "has 10485760 atoms, above the model's limit of 128 (model.max_atoms)");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "it was parsed";
+  record.smiles = std::string(200, 'C');  // within the margin: parsed, then refused on its true count
+  EXPECT_FALSE(make_example(record, options, error));
+  EXPECT_EQ(error, "has 200 atoms, above the model's limit of 128 (model.max_atoms)");
 }
 
 }  // namespace
