@@ -4,10 +4,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "core/io/output_path.h"
 #include "core/util/error.h"
@@ -28,11 +32,70 @@ pid_t temporary_writer(const std::string& name) {
   return static_cast<pid_t>(std::stol(digits));
 }
 
+// The temporaries being written now, so that Ctrl-C or a scheduler's SIGTERM removes them before
+// the process ends: slots of fixed storage, because a signal handler may only call unlink and
+// read memory that is never reallocated.
+constexpr int kSlots = 64;
+constexpr size_t kPathBytes = 4096;
+char active_paths[kSlots][kPathBytes];
+std::atomic<bool> active[kSlots];
+
+extern "C" void remove_temporaries_and_reraise(int signal) {
+  for (int i = 0; i < kSlots; ++i)
+    if (active[i].load()) ::unlink(active_paths[i]);
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+
+// Only where the signal still has its default action: a handler someone else installed (MPI's,
+// an embedding program's) is left alone.
+void remove_temporaries_on_interruption() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction current {};
+      if (::sigaction(signal, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) continue;
+      struct sigaction cleanup {};
+      cleanup.sa_handler = remove_temporaries_and_reraise;
+      sigemptyset(&cleanup.sa_mask);
+      ::sigaction(signal, &cleanup, nullptr);
+    }
+  });
+}
+
+// Holds a slot for `tmp` while it is written; -1 when the path is too long or every slot is taken
+// (the temporary is then left to remove_stale_temporaries, as after kill -9).
+class ActiveTemporary {
+ public:
+  explicit ActiveTemporary(const std::string& tmp) {
+    remove_temporaries_on_interruption();
+    static std::mutex claiming;
+    std::lock_guard<std::mutex> lock(claiming);
+    if (tmp.size() >= kPathBytes) return;
+    for (int i = 0; i < kSlots; ++i)
+      if (!active[i].load()) {
+        std::memcpy(active_paths[i], tmp.c_str(), tmp.size() + 1);
+        active[i].store(true);
+        slot_ = i;
+        return;
+      }
+  }
+  ~ActiveTemporary() {
+    if (slot_ >= 0) active[slot_].store(false);
+  }
+  ActiveTemporary(const ActiveTemporary&) = delete;
+  ActiveTemporary& operator=(const ActiveTemporary&) = delete;
+
+ private:
+  int slot_ = -1;
+};
+
 }  // namespace
 
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
   check_replaceable(path);
   const std::string tmp = temporary_path(path, ::getpid());
+  const ActiveTemporary active_temporary(tmp);
   try {
     write(tmp);
     const int fd = ::open(tmp.c_str(), O_RDONLY);

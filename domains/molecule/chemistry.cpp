@@ -1,5 +1,6 @@
 #include "domains/molecule/chemistry.h"
 
+#include "core/util/one_line.h"
 #include "domains/molecule/descriptor_set.h"
 
 #include <GraphMol/ChemTransforms/ChemTransforms.h>
@@ -55,6 +56,14 @@ std::unique_ptr<Molecule> Molecule::from_smiles(const std::string& smiles, std::
     error = "empty SMILES";
     return nullptr;
   }
+  // RDKit stops reading at whitespace (what follows is a name in a .smi line) and at a NUL, and
+  // skips bytes it cannot read: "CC O" or "CC<tab>O" would be predicted as ethane, "CéC" as
+  // methane. SMILES is printable ASCII without spaces.
+  for (const char c : smiles)
+    if (c <= ' ' || c >= 127) {
+      error = "invalid SMILES '" + one_line(smiles) + "': holds a space, a control character or a non-ASCII byte";
+      return nullptr;
+    }
   try {
     std::unique_ptr<RDKit::ROMol> mol(RDKit::SmilesToMol(smiles));
     if (mol && mol->getNumAtoms() > 0) return std::make_unique<Molecule>(std::move(mol));
@@ -74,8 +83,9 @@ int64_t smiles_atom_count(const std::string& smiles) {
       const size_t close = smiles.find(']', i);
       if (close == std::string::npos) break;
       i = close;
-    } else if ((c >= 'A' && c <= 'Z') || c == 'b' || c == 'c' || c == 'n' || c == 'o' || c == 'p' || c == 's') {
-      ++atoms;  // organic subset; Cl and Br carry lowercase letters that are not atoms
+    } else if ((c >= 'A' && c <= 'Z') || c == 'b' || c == 'c' || c == 'n' || c == 'o' || c == 'p' || c == 's' ||
+               c == '*') {
+      ++atoms;  // organic subset and the wildcard; Cl and Br carry lowercase letters that are not atoms
     }
   }
   return atoms;

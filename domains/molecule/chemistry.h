@@ -44,7 +44,7 @@ class Molecule {
 
 std::vector<std::string> descriptor_names();
 
-// The atoms a SMILES string writes (bracket atoms, and organic-subset symbols outside brackets),
+// The atoms a SMILES string writes (bracket atoms, organic-subset symbols and wildcards `*`),
 // counted without parsing it: RDKit 2022.09 takes time cubic in the length of a chain (2,048
 // carbons: 6 s), so a string far above a model's atom limit is refused before it is parsed.
 int64_t smiles_atom_count(const std::string& smiles);

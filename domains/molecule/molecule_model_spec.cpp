@@ -19,6 +19,11 @@ MoleculeDataSpec read_molecule_data_spec(config::Section& root) {
   for (size_t i = 0; i < l.targets.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (l.targets[i] == l.targets[j]) d.fail("targets", "names '" + l.targets[i] + "' twice");
+  // Predictions are written as id, smiles, one column per target, error: a target of one of those
+  // names would make two columns of one name.
+  for (const std::string& t : l.targets)
+    if (t == "id" || t == "smiles" || t == "error")
+      d.fail("targets", "'" + t + "' is a column predict writes (id, smiles, error); rename the target column");
   l.columns = d.texts("columns", {});
   l.delimiter = d.choice("delimiter", "auto", {"auto", ",", ";", "tab"});
   s.classification = d.choice("task", "regression", {"regression", "classification"}) == "classification";

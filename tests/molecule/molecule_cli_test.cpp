@@ -1,12 +1,14 @@
 // The molecule commands through the executable: train, predict and eval on a tiny generated CSV,
 // and the bad-input table (one line, exit 2, no output file).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/checkpoint_tensors.h"
 #include "tests/support/command.h"
@@ -17,6 +19,8 @@
 
 namespace tessera::test_support {
 namespace {
+
+namespace fs = std::filesystem;
 
 const char* kConfig = TESSERA_SOURCE_DIR "/tests/configs/molecule-tiny.yaml";
 
@@ -101,6 +105,18 @@ TEST_F(MoleculeCli, PredictOutputDoesNotDependOnTheChunkSize) {
       EXPECT_EQ(slurp(out), reference) << "--chunk " << chunk;
   }
   EXPECT_NE(reference.find("invalid SMILES 'C1CC'"), std::string::npos);
+}
+
+// RDKit reads a SMILES only up to whitespace or a NUL and skips bytes it cannot read, so such a
+// field would be predicted as another molecule: it is an invalid SMILES instead.
+TEST_F(MoleculeCli, PredictMarksSmilesWithSpacesControlBytesOrNonAsciiAsInvalid) {
+  const std::string in = dir_ + "/spaces.csv", out = dir_ + "/spaces-predicted.csv";
+  write(in, "smiles,name\n\"CC O\",space\n\"CC\tO\",tab\nC\xC3\xA9" "C,accent\nCCO,fine\n");
+  const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 3) << slurp(out);
+  EXPECT_NE(slurp(out).find("invalid SMILES 'CC O': holds a space, a control character or a non-ASCII byte"),
+            std::string::npos) << slurp(out);
 }
 
 TEST_F(MoleculeCli, PredictReadsSmiWithoutIdColumnAndMarksTooLargeMolecules) {
@@ -202,6 +218,8 @@ TEST_F(MoleculeCli, BadTrainingDataIsOneLine) {
                              "line 42: invalid SMILES 'C1CC' (data.on_invalid: error)"));
   EXPECT_TRUE(one_line_error(train_on("twice.csv", tiny_csv(), "--set data.targets=[y,y]"), 2,
                              "data.targets: names 'y' twice"));
+  EXPECT_TRUE(one_line_error(train_on("reserved.csv", "name,smiles,error\na,CC,1\n", "--set data.targets=[error]"), 2,
+                             "data.targets: 'error' is a column predict writes (id, smiles, error); rename the target column"));
   EXPECT_TRUE(one_line_error(train_on("two-y.csv", "name,smiles,y,y\na,CC,1,2\n"), 2,
                              "two-y.csv: has two columns named 'y' (the target column): which one is meant?"));
   EXPECT_TRUE(one_line_error(train_on("x.sdf", "ethanol\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
@@ -220,6 +238,27 @@ TEST_F(MoleculeCli, FilesStartingWithAByteOrderMarkRead) {
   const auto r = run_tessera("predict molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + in + " --output " + out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 0) << slurp(out);
+}
+
+// Ctrl-C (or a scheduler's SIGTERM) in the middle of a long predict removes the temporary output
+// before the process ends, and leaves no output.
+TEST_F(MoleculeCli, AnInterruptedPredictLeavesNoTemporaryFile) {
+  const std::string in = dir_ + "/many.csv", out = dir_ + "/interrupted.csv";
+  std::string rows = tiny_csv().substr(tiny_csv().find('\n') + 1), csv = tiny_csv();
+  for (int i = 0; i < 5000; ++i) csv += rows;
+  write(in, csv);
+  const pid_t pid = test_support::spawn_tessera(
+      "predict molecule --no-carbon --chunk 64 --checkpoint " + checkpoint_ + " --input " + in + " --output " + out,
+      dir_ + "/interrupted.out", dir_ + "/interrupted.err");
+  const std::string tmp = out + ".tmp-" + std::to_string(pid);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!fs::exists(tmp) && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(fs::exists(tmp)) << "the temporary output never appeared: " << slurp(dir_ + "/interrupted.err");
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(test_support::wait_for(pid, std::chrono::seconds(30)), 128 + SIGINT);
+  EXPECT_FALSE(fs::exists(tmp)) << "the temporary output outlived the interruption";
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST_F(MoleculeCli, SkippedMoleculesAreCountedOnStderr) {

@@ -216,6 +216,7 @@ TEST(Chemistry, AtomsAreCountedWithoutParsing) {
   EXPECT_EQ(smiles_atom_count("[2H]C([2H])([2H])[N+](=O)[O-]"), 7);
   EXPECT_EQ(smiles_atom_count("C%12CC%12"), 3);
   EXPECT_EQ(smiles_atom_count("[Na"), 1);
+  EXPECT_EQ(smiles_atom_count("*CC*"), 4);
 }
 
 TEST(Chemistry, AStringFarAboveTheAtomLimitIsRefusedBeforeParsing) {
@@ -228,6 +229,9 @@ TEST(Chemistry, AStringFarAboveTheAtomLimitIsRefusedBeforeParsing) {
   EXPECT_FALSE(make_example(record, options, error));
   EXPECT_EQ(error, "has 10485760 atoms, above the model's limit of 128 (model.max_atoms)");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "it was parsed";
+  record.smiles = std::string(10000, '*');  // wildcards are atoms too
+  EXPECT_FALSE(make_example(record, options, error));
+  EXPECT_EQ(error, "has 10000 atoms, above the model's limit of 128 (model.max_atoms)");
   record.smiles = std::string(200, 'C');  // within the margin: parsed, then refused on its true count
   EXPECT_FALSE(make_example(record, options, error));
   EXPECT_EQ(error, "has 200 atoms, above the model's limit of 128 (model.max_atoms)");
