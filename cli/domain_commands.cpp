@@ -11,6 +11,7 @@
 #include "core/nn/mixed_precision.h"
 #include "core/util/error.h"
 #include "domains/plugin/domain_registry.h"
+#include "domains/plugin/flag_checks.h"
 
 namespace tessera::cli {
 namespace {
@@ -44,7 +45,9 @@ void add_domain_command(CLI::App& app, const domains::Domain& domain, const doma
   auto flags = std::make_shared<ModelFlags>();
   if (c.runs_model) {
     const std::string model = domain.models.empty() ? "a " + domain.name + " model" : domain.models.front().kind.description;
-    cmd->add_option("--checkpoint", flags->checkpoint, "Checkpoint of " + model + " (.h5)")->required();
+    cmd->add_option("--checkpoint", flags->checkpoint, "Checkpoint of " + model + " (.h5)")
+        ->required()
+        ->check(domains::input_file());
     add_device_option(cmd, flags->device)->capture_default_str();
     cmd->add_option("--precision", flags->precision,
                     "fp32, or bf16: matrix products with bf16 operands and fp32 accumulation (CPU; on CPUs without "

@@ -49,7 +49,9 @@ domains::DomainCommand eval_molecule_command() {
                   "table on stderr)";
   c.add_flags = [](CLI::App& cmd) -> domains::CommandRun {
     auto f = std::make_shared<EvalFlags>();
-    cmd.add_option("--input", f->input, "The data the model was trained on (split as its config says)")->required();
+    cmd.add_option("--input", f->input, "The data the model was trained on (split as its config says)")
+        ->required()
+        ->check(domains::input_file());
     cmd.add_option("--json", f->json, "Also write the scores as indented JSON to this file")->check(domains::output_file());
     return [f](const domains::ModelRun& run) { return evaluate(*f, run); };
   };

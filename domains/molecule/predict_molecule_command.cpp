@@ -116,10 +116,14 @@ domains::DomainCommand predict_molecule_command() {
                   "CSV or HDF5 (id, smiles, one column per target, error)";
   c.add_flags = [](CLI::App& cmd) -> domains::CommandRun {
     auto f = std::make_shared<PredictFlags>();
-    cmd.add_option("--input", f->input, "Molecules: .csv (the model's SMILES column), .sdf, .smi or .h5")->required();
+    cmd.add_option("--input", f->input, "Molecules: .csv (the model's SMILES column), .sdf, .smi or .h5")
+        ->required()
+        ->check(domains::input_file());
     cmd.add_option("--output", f->output, "CSV or HDF5 (.h5) file to write (never the input)")->required()->check(domains::output_file());
-    cmd.add_option("--smiles-column", f->smiles_column, "SMILES column of a CSV input (default: the training data's)");
-    cmd.add_option("--id-column", f->id_column, "Id column of a CSV input (default: the training data's)");
+    cmd.add_option("--smiles-column", f->smiles_column, "SMILES column of a CSV input (default: the training data's)")
+        ->check(domains::non_empty("a column name"));
+    cmd.add_option("--id-column", f->id_column, "Id column of a CSV input (default: the training data's)")
+        ->check(domains::non_empty("a column name"));
     cmd.add_option("--batch-size", f->batch_size, "Molecules per forward pass")->capture_default_str()->check(CLI::Range(1, 1 << 14));
     cmd.add_option("--chunk", f->chunk, "Molecules read and prepared ahead while the previous ones are predicted (memory grows with it)")
         ->capture_default_str()

@@ -8,13 +8,16 @@
 
 namespace tessera::domains {
 
-// For every flag that names an output file: an empty value is refused while parsing (the rest of
-// the output rules are io::check_output_path's, run before any work).
-inline CLI::Validator output_file() {
+// An empty value refused while parsing; `what` says what to give instead.
+inline CLI::Validator non_empty(const std::string& what) {
   return CLI::Validator(
-      [](const std::string& value) { return value.empty() ? std::string("is empty; give a file path") : std::string(); },
-      "FILE");
+      [what](const std::string& value) { return value.empty() ? "is empty; give " + what : std::string(); }, "");
 }
+
+// For every flag that names an input or output file (the rest of the output rules are
+// io::check_output_path's, run before any work).
+inline CLI::Validator output_file() { return non_empty("a file path").name("FILE"); }
+inline CLI::Validator input_file() { return non_empty("a file path").name("FILE"); }
 
 // For every floating-point flag: NaN and infinities are refused.
 inline CLI::Validator finite_number() {

@@ -261,6 +261,21 @@ TEST_F(MoleculeCli, AnInterruptedPredictLeavesNoTemporaryFile) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST_F(MoleculeCli, EmptyFlagValuesAreRefusedByName) {
+  const std::string predict = "predict molecule --no-carbon --output " + dir_ + "/never.csv";
+  EXPECT_TRUE(one_line_error(run_tessera(predict + " --checkpoint " + checkpoint_ + " --input ''"), 2,
+                             "--input: is empty; give a file path"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + " --checkpoint '' --input " + input_), 2,
+                             "--checkpoint: is empty; give a file path"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + " --checkpoint " + checkpoint_ + " --input " + input_ + " --smiles-column ''"),
+                             2, "--smiles-column: is empty; give a column name"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + " --checkpoint " + checkpoint_ + " --input " + input_ + " --id-column ''"),
+                             2, "--id-column: is empty; give a column name"));
+  EXPECT_TRUE(one_line_error(run_tessera("eval molecule --no-carbon --checkpoint " + checkpoint_ + " --input ''"), 2,
+                             "--input: is empty; give a file path"));
+  EXPECT_FALSE(fs::exists(dir_ + "/never.csv"));
+}
+
 TEST_F(MoleculeCli, SkippedMoleculesAreCountedOnStderr) {
   const auto r = train_on("some-bad.csv", tiny_csv() + "z,C1CC,1\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
