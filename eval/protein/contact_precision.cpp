@@ -27,14 +27,22 @@ RangePrecision range_precision(const std::vector<double>& probability, const std
   }
   const double nan = std::nan("");
   if (pairs.empty()) return {nan, nan, nan};
-  // Stable: equal probabilities keep chain order, so a constant map scores the same every run.
-  std::stable_sort(pairs.begin(), pairs.end(),
-                   [](const RankedPair& a, const RankedPair& b) { return a.probability > b.probability; });
+  std::sort(pairs.begin(), pairs.end(), [](const RankedPair& a, const RankedPair& b) { return a.probability > b.probability; });
+  // Pairs of equal probability are one group, and a group the cut at k passes through counts
+  // its share of contacts (McSherry & Najork's tie-aware precision, the mean over every order of
+  // the group). Breaking ties by chain order instead credited a map that ties, such as the
+  // separation baseline's, with where contacts sit along the chain, which it does not know.
   auto precision_of_top = [&](size_t k) {
     k = std::min(std::max<size_t>(k, 1), pairs.size());
-    size_t hits = 0;
-    for (size_t i = 0; i < k; ++i) hits += pairs[i].contact;
-    return static_cast<double>(hits) / static_cast<double>(k);
+    double hits = 0;
+    for (size_t begin = 0; begin < k;) {
+      size_t end = begin, contacts = 0;
+      for (; end < pairs.size() && pairs[end].probability == pairs[begin].probability; ++end) contacts += pairs[end].contact;
+      const size_t taken = std::min(end, k) - begin;
+      hits += static_cast<double>(contacts) * static_cast<double>(taken) / static_cast<double>(end - begin);
+      begin = end;
+    }
+    return hits / static_cast<double>(k);
   };
   return {precision_of_top(n), precision_of_top(n / 2), precision_of_top(n / 5)};
 }

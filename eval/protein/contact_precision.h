@@ -4,7 +4,8 @@
 // |i - j| (short 6-11, medium 12-23, long >= 24; positions in the chain, not residue numbers) and
 // the top L, L/2, L/5 are checked (L the chain length); P@k = true contacts among them / k. Pairs
 // with a missing reference C-beta are left out of the ranking; when a range has fewer than k pairs,
-// all of them are checked and divide.
+// all of them are checked and divide. Pairs of equal probability that straddle the cut at k count
+// their mean: a tie's order carries no information, so it cannot change a score.
 #include <vector>
 
 #include "eval/protein/superposition.h"

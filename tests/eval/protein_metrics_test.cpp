@@ -174,13 +174,45 @@ TEST(ContactPrecision, RankedPairsByHand) {
   p[5 * n + 29] = 0.8;  // not a contact
   p[1 * n + 29] = 0.7;
   const ContactPrecision c = contact_precision(p, cbeta);
-  // Long range has 21 pairs. Top 6: 0.9 (hit), 0.8 (miss), 0.7 (hit), then ties in chain order:
-  // (0,24), (0,25), (0,26): 2/6. Top 15: (2,29) is 16th in that order: 2/15. Top 30 -> all 21: 3/21.
-  EXPECT_NEAR(c.long_range.at_l5, 2.0 / 6.0, 1e-12);
-  EXPECT_NEAR(c.long_range.at_l2, 2.0 / 15.0, 1e-12);
+  // Long range has 21 pairs. Top 6: 0.9 (hit), 0.8 (miss), 0.7 (hit), then 3 of the 18 tied at
+  // 0.1, which hold one contact, (2,29): 3/18 of a hit. Top 15: 12/18 of it. Top 30 -> all 21.
+  EXPECT_NEAR(c.long_range.at_l5, (2.0 + 3.0 / 18.0) / 6.0, 1e-12);
+  EXPECT_NEAR(c.long_range.at_l2, (2.0 + 12.0 / 18.0) / 15.0, 1e-12);
   EXPECT_NEAR(c.long_range.at_l, 3.0 / 21.0, 1e-12);
   EXPECT_EQ(c.short_range.at_l5, 0.0);
   EXPECT_EQ(c.medium_range.at_l, 0.0);
+}
+
+// A map that ties (the separation baseline ranks every pair at one separation alike) must score
+// the same wherever along the chain its contacts sit: chain order used to break the tie, so a
+// constant map scored 1/12 at P@L/5 with a contact at the chain's start and 0 with it at its end.
+TEST(ContactPrecision, TiedPairsScoreTheirMeanWhereverContactsSit) {
+  const size_t n = 60;
+  auto line_folded_at = [&](size_t first) {
+    // Residues 3.8 A apart on a line; residue first + 30 folded back 1 A from residue first, in
+    // contact with first - 1 .. first + 2.
+    std::vector<Vec3> cbeta;
+    for (size_t i = 0; i < n; ++i) cbeta.push_back({3.8 * static_cast<double>(i), 0, 0});
+    cbeta[first + 30] = {3.8 * static_cast<double>(first) + 1.0, 0, 0};
+    return cbeta;
+  };
+  const std::vector<double> constant(n * n, 0.3);
+  const ContactPrecision start = contact_precision(constant, line_folded_at(1));
+  const ContactPrecision end = contact_precision(constant, line_folded_at(29));
+  EXPECT_NEAR(start.long_range.at_l5, end.long_range.at_l5, 1e-12);
+  EXPECT_NEAR(start.long_range.at_l, end.long_range.at_l, 1e-12);
+  // Every P@k of a constant map is the range's share of contacts.
+  size_t pairs = 0, contacts = 0;
+  const std::vector<Vec3> cbeta = line_folded_at(1);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 24; j < n; ++j) ++pairs, contacts += distance(cbeta[i], cbeta[j]) < kContactDistance;
+  ASSERT_GT(contacts, 0u);
+  EXPECT_NEAR(start.long_range.at_l5, static_cast<double>(contacts) / static_cast<double>(pairs), 1e-12);
+  // A tie below the cut changes nothing: one confident hit above a tie of misses and hits.
+  std::vector<double> confident = constant;
+  confident[1 * n + 31] = 0.9;
+  EXPECT_NEAR(contact_precision(confident, cbeta).long_range.at_l5,
+              (1.0 + 11.0 * static_cast<double>(contacts - 1) / static_cast<double>(pairs - 1)) / 12.0, 1e-12);
 }
 
 TEST(ContactPrecision, PerfectMapAndMissingCbeta) {
