@@ -8,8 +8,6 @@
 namespace tessera::eval {
 namespace {
 
-nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
-
 double number_of(const nlohmann::ordered_json& v, const std::string& source, const std::string& what) {
   if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
   if (!v.is_number()) throw DataError(source, what + " is not a number");
@@ -17,6 +15,12 @@ double number_of(const nlohmann::ordered_json& v, const std::string& source, con
 }
 
 }  // namespace
+
+nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
+
+double number_or_nan(const nlohmann::ordered_json& v) {
+  return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
 
 std::string better_name(Better better) { return better == Better::lower ? "lower" : "higher"; }
 

@@ -24,6 +24,10 @@ struct MetricComparison {
 inline constexpr const char* kComparisonKey = "comparison";
 
 std::string better_name(Better better);
+// A finite number as itself, anything else (an undefined score) as null.
+nlohmann::ordered_json number_or_null(double v);
+// The reverse: null as NaN.
+double number_or_nan(const nlohmann::ordered_json& v);
 nlohmann::ordered_json comparison_json(const std::vector<MetricComparison>& comparison);
 // The comparison of an eval result; DataError naming `source` when the result has none or it is
 // malformed.

@@ -27,6 +27,12 @@ domains::CommandResult evaluate(const EvalFlags& f, const domains::ModelRun& run
   const Split split = split_molecule_set(set, m.data.split);
   if (split.train.empty() || split.test.empty())
     throw DataError(f.input, "has " + std::to_string(set.examples.size()) + " usable molecules: too few to split");
+  size_t scored = 0;
+  for (int64_t i : split.test)
+    for (double value : set.examples[static_cast<size_t>(i)].targets) scored += !std::isnan(value);
+  if (scored == 0)
+    throw DataError(f.input, "the test split (" + std::to_string(split.test.size()) +
+                                 " molecules) holds no value of any target: nothing to score");
   const MoleculeBenchmark b = benchmark_molecules(m, set, split);
   nlohmann::ordered_json j = {{"checkpoint", run.checkpoint}, {"input", f.input}, {"split", m.data.split.kind},
                               {"split_seed", m.data.split.seed}, {"test_molecules", b.test},

@@ -37,7 +37,8 @@ nlohmann::ordered_json score_targets(const Examples& test, const Predictions& pr
       std::vector<int> labels;
       for (double t : truth) labels.push_back(t > 0.5 ? 1 : 0);
       const eval::ClassificationScores s = eval::classification_scores(labels, guess);
-      j = {{"roc_auc", s.roc_auc}, {"pr_auc", s.pr_auc}};
+      // A test split holding one class of a target leaves both undefined (null).
+      j = {{"roc_auc", eval::number_or_null(s.roc_auc)}, {"pr_auc", eval::number_or_null(s.pr_auc)}};
     } else {
       const eval::RegressionScores s = eval::regression_scores(truth, guess);
       j = {{"rmse", s.rmse}, {"mae", s.mae}, {"r2", s.r2}, {"spearman", s.spearman}};
@@ -46,18 +47,18 @@ nlohmann::ordered_json score_targets(const Examples& test, const Predictions& pr
   return per_target;
 }
 
-// The mean of each metric over the targets that were scored (0 where none was).
+// The mean of each metric over the targets where it is defined (null where it is for none).
 nlohmann::ordered_json mean_over_targets(const nlohmann::ordered_json& per_target, bool classification) {
   nlohmann::ordered_json mean;
   for (const std::string& metric : metric_names(classification)) {
     double sum = 0.0;
     size_t scored = 0;
     for (const auto& [target, scores] : per_target.items())
-      if (!scores.is_null()) {
+      if (!scores.is_null() && scores.at(metric).is_number()) {
         sum += scores.at(metric).get<double>();
         ++scored;
       }
-    mean[metric] = scored ? sum / static_cast<double>(scored) : 0.0;
+    mean[metric] = scored ? nlohmann::ordered_json(sum / static_cast<double>(scored)) : nlohmann::ordered_json(nullptr);
   }
   return mean;
 }
@@ -143,9 +144,9 @@ std::vector<eval::MetricComparison> benchmark_comparison(const MoleculeBenchmark
     eval::MetricComparison c;
     c.metric = it.key();
     c.better = c.metric == "rmse" || c.metric == "mae" ? eval::Better::lower : eval::Better::higher;
-    c.model = it.value().get<double>();
+    c.model = eval::number_or_nan(it.value());
     for (auto baseline = b.baselines.begin(); baseline != b.baselines.end(); ++baseline)
-      c.baselines.emplace_back(baseline.key(), baseline.value().at(c.metric).get<double>());
+      c.baselines.emplace_back(baseline.key(), eval::number_or_nan(baseline.value().at(c.metric)));
     out.push_back(std::move(c));
   }
   return out;
@@ -168,7 +169,8 @@ std::string format_benchmark(const MoleculeBenchmark& b) {
     std::snprintf(line, sizeof line, "%-20s", name.c_str());
     out += line;
     for (auto it = scores.begin(); it != scores.end(); ++it) {
-      std::snprintf(line, sizeof line, "%10.4f", it.value().get<double>());
+      if (it.value().is_number()) std::snprintf(line, sizeof line, "%10.4f", it.value().get<double>());
+      else std::snprintf(line, sizeof line, "%10s", "undefined");
       out += line;
     }
     out += "\n";

@@ -56,6 +56,10 @@ bool read_line(std::istream& in, std::string& line, const std::string& path, int
       return !line.empty();
     }
     if (c == '\n') break;
+    // A NUL byte never occurs in text: this is a binary file (or UTF-16 text, which RDKit cannot
+    // read either), and every row of it would become an unreadable molecule.
+    if (c == 0)
+      throw DataError(path, "line " + std::to_string(number) + " holds a NUL byte: not a text table of molecules (UTF-16 text must be saved as UTF-8)");
     line += static_cast<char>(c);
     if (line.size() > kMaxLine)
       throw DataError(path, "line " + std::to_string(number) + " is longer than 1 MiB; not a table of molecules");
@@ -87,6 +91,8 @@ class CsvLines {
         if (row.size() > kMaxLine)
           throw DataError(path_, "the quoted field from line " + std::to_string(first_line) + " runs past 1 MiB");
       }
+      if (std::count(row.begin(), row.end(), '"') % 2 == 1)
+        throw DataError(path_, "the quote opened on line " + std::to_string(first_line) + " is never closed");
       return true;
     }
     return false;
@@ -162,6 +168,8 @@ class CsvReader : public MoleculeReader {
       id_ = static_cast<int64_t>(column(layout.id_column, "id"));
     for (size_t t = 0; t < targets_; ++t) target_columns_.push_back(column(layout.targets[t], "target"));
     names_ = layout.targets;
+    columns_ = header.size();
+    header_name_ = layout.columns.empty() ? "the header" : "data.columns";
   }
 
   bool next(MoleculeRecord& r) override {
@@ -175,6 +183,11 @@ class CsvReader : public MoleculeReader {
     const std::vector<std::string> fields = split_fields(row, delimiter_);
     auto field = [&](size_t i) { return i < fields.size() ? fields[i] : std::string(); };
     r.error.clear();
+    // A row with a field too many or too few has lost or gained a delimiter somewhere, so which
+    // value sits in which column is a guess.
+    if (fields.size() != columns_)
+      r.error = "has " + std::to_string(fields.size()) + (fields.size() == 1 ? " field" : " fields") + " where " + header_name_ +
+                " has " + std::to_string(columns_);
     r.smiles = field(smiles_);
     r.id = id_ >= 0 ? field(static_cast<size_t>(id_)) : std::to_string(r.line);
     r.targets.assign(targets_, std::numeric_limits<double>::quiet_NaN());
@@ -190,7 +203,8 @@ class CsvReader : public MoleculeReader {
   std::string path_;
   CsvLines lines_;
   char delimiter_ = ',';
-  size_t smiles_ = 0, targets_ = 0;
+  size_t smiles_ = 0, targets_ = 0, columns_ = 0;
+  std::string header_name_;
   int64_t id_ = -1;
   std::vector<size_t> target_columns_;
   std::vector<std::string> names_;

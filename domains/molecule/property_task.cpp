@@ -49,6 +49,15 @@ PropertyTask::PropertyTask(config::Section& root) {
   if (split_.train.empty() || split_.test.empty())
     throw DataError(data_.path, "has " + std::to_string(set_.examples.size()) +
                                     " usable molecules: too few for a training and a test split (data.fractions)");
+  // A target whose values all fell into validation or test would train on nothing and predict
+  // its initial guess.
+  for (size_t k = 0; k < data_.layout.targets.size(); ++k) {
+    size_t present = 0;
+    for (int64_t i : split_.train) present += !std::isnan(set_.examples[static_cast<size_t>(i)].targets[k]);
+    if (present == 0)
+      throw DataError(data_.path, "target '" + data_.layout.targets[k] + "' has no value in the training split (" +
+                                      std::to_string(split_.train.size()) + " molecules): nothing to learn it from");
+  }
   normalization_ = fit_normalization(set_, split_.train, data_.classification);
   model_ = std::make_unique<PropertyModel>(spec_.model);
 }

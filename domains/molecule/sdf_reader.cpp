@@ -67,9 +67,16 @@ class SdfReader : public MoleculeReader {
         ended = true;
         break;
       }
+      if (line.find('\0') != std::string::npos)
+        throw DataError(path_, "record " + std::to_string(record_ + 1) + " holds a NUL byte: not an SDF text file");
       record += line + "\n";
       if (record.size() > kMaxRecord) throw DataError(path_, "record " + std::to_string(record_ + 1) + " is longer than 64 MiB");
     }
+    // RDKit parses the first connection table of a record and ignores the rest, so molecules
+    // run together by a missing `$$$$` would vanish without a word.
+    const size_t end = record.find("\nM  END");
+    if (end != std::string::npos && record.find("\nM  END", end + 1) != std::string::npos)
+      throw DataError(path_, "record " + std::to_string(record_ + 1) + " holds two molecules ('M  END' twice): a '$$$$' line is missing");
     if (!ended && blank(record)) return finish();
     r.line = ++record_;
     r.id = std::to_string(record_);

@@ -35,9 +35,8 @@ void add_scores(PredictorScores& to, const ProteinChain& reference, const Coordi
   to.contacts.push_back(eval::contact_precision(contact_probability, cbeta));
 }
 
-nlohmann::ordered_json number_or_null(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nullptr; }
-
 nlohmann::ordered_json range_json(const eval::RangePrecision& r) {
+  using eval::number_or_null;
   return {{"p_at_l", number_or_null(r.at_l)}, {"p_at_l2", number_or_null(r.at_l2)}, {"p_at_l5", number_or_null(r.at_l5)}};
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace tessera::eval {
@@ -74,13 +75,13 @@ double roc_auc(const std::vector<int>& labels, const std::vector<double>& scores
       ++positives;
     }
   const double negatives = static_cast<double>(labels.size()) - positives;
-  if (positives == 0 || negatives == 0) return 0.5;
+  if (positives == 0 || negatives == 0) return std::numeric_limits<double>::quiet_NaN();
   return (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
 }
 
 double pr_auc(const std::vector<int>& labels, const std::vector<double>& scores) {
   const double positives = static_cast<double>(std::count(labels.begin(), labels.end(), 1));
-  if (positives == 0) return 0.0;
+  if (positives == 0) return std::numeric_limits<double>::quiet_NaN();
   const std::vector<size_t> order = order_by(scores, true);
   double true_positives = 0, seen = 0, recall = 0, area = 0;
   for (size_t i = 0; i < order.size();) {

@@ -16,10 +16,11 @@ std::vector<double> average_ranks(const std::vector<double>& values);
 double spearman(const std::vector<double>& a, const std::vector<double>& b);
 
 // Area under the ROC curve (the Mann-Whitney statistic: a tied positive-negative pair counts one
-// half); 0.5 when only one class is present. `labels` are 0 or 1.
+// half); NaN (undefined) when only one class is present. `labels` are 0 or 1.
 double roc_auc(const std::vector<int>& labels, const std::vector<double>& scores);
 // Average precision: sum over score thresholds (ties as one threshold) of precision times the
-// gain in recall, as scikit-learn's average_precision_score; 0 when there is no positive.
+// gain in recall, as scikit-learn's average_precision_score; NaN (undefined) when there is no
+// positive.
 double pr_auc(const std::vector<int>& labels, const std::vector<double>& scores);
 
 struct ClassificationScores {

@@ -183,6 +183,7 @@ class TextCli : public ::testing::Test {
     const std::string run = path(run_name);
     EXPECT_TRUE(one_line_error(train(run, flags, config), 2, fragment));
     EXPECT_FALSE(fs::exists(run + "/checkpoints/last.h5")) << "a failed run must leave no checkpoint";
+    EXPECT_TRUE(!fs::exists(run) || fs::is_empty(run)) << "a run refused before it wrote anything must leave no run directory (or its lock)";
   }
   // The tiny config with one piece of text replaced, written next to the corpus.
   static std::string edited_config(const std::string& name, const std::string& from, const std::string& to) {
@@ -810,6 +811,19 @@ TEST_F(TextCli, BadInputSecondRunIntoALockedRunDir) {
   ::kill(std::stoi(pid), SIGKILL);
   EXPECT_TRUE(one_line_error(second, 2, run + ": is in use by another run (pid " + pid + ")"));
   EXPECT_TRUE(first_still_runs);
+}
+
+// A refused run into a folder that was there already leaves the folder, without the lock file it
+// made; a lock file from an earlier run stays.
+TEST_F(TextCli, BadInputIntoAnExistingRunDirLeavesItAsItWas) {
+  const std::string run = path("existing-run-dir");
+  fs::create_directories(run);
+  EXPECT_TRUE(one_line_error(train(run, "--set training.lr=-1"), 2, "training.lr"));
+  EXPECT_TRUE(fs::is_directory(run));
+  EXPECT_TRUE(fs::is_empty(run));
+  write_file(run + "/.lock", "");
+  EXPECT_TRUE(one_line_error(train(run, "--set training.lr=-1"), 2, "training.lr"));
+  EXPECT_TRUE(fs::exists(run + "/.lock"));
 }
 
 // Outputs never replace what is not a regular file, and an unreadable stream is no corpus.

@@ -29,14 +29,15 @@ TEST(PropertyMetrics, RocAucCountsTiedPairsAsHalf) {
   // Pairs (positive, negative): 0.5>0.1, 0.5=0.5 (one half), 0.9>0.1, 0.9>0.5: 3.5 of 4.
   EXPECT_NEAR(roc_auc({0, 0, 1, 1}, {0.1, 0.5, 0.5, 0.9}), 0.875, 1e-12);
   EXPECT_NEAR(roc_auc({1, 0}, {0.2, 0.8}), 0.0, 1e-12);
-  EXPECT_EQ(roc_auc({1, 1}, {0.2, 0.8}), 0.5);
+  // One class only: undefined, not the 0.5 of a coin, which would pass for a score in a mean.
+  EXPECT_TRUE(std::isnan(roc_auc({1, 1}, {0.2, 0.8})));
+  EXPECT_TRUE(std::isnan(pr_auc({0, 0}, {0.2, 0.8})));
 }
 
 TEST(PropertyMetrics, PrAucTreatsATieAsOneThreshold) {
   // Threshold 0.9: recall 1/2 at precision 1; threshold 0.5: recall 1 at precision 2/3.
   EXPECT_NEAR(pr_auc({0, 0, 1, 1}, {0.1, 0.5, 0.5, 0.9}), 0.5 + 0.5 * 2.0 / 3.0, 1e-12);
   EXPECT_NEAR(pr_auc({1, 0, 1}, {0.9, 0.8, 0.1}), 0.5 + 0.5 * 2.0 / 3.0, 1e-12);
-  EXPECT_EQ(pr_auc({0, 0}, {0.1, 0.2}), 0.0);
 }
 
 TEST(RidgeRegression, RecoversALinearFunctionAndPrefersTheSmallPenaltyOnValidation) {

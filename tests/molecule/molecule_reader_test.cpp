@@ -57,6 +57,32 @@ TEST(MoleculeReader, CsvQuotedFieldsKeepDelimitersQuotesAndLineBreaks) {
   EXPECT_DOUBLE_EQ(records[2].targets[0], 3.0);
 }
 
+// Hostile-pass findings: each read as something else before, with exit 0.
+TEST(MoleculeReader, CsvUnclosedQuoteRaggedRowsAndNulBytesAreNamed) {
+  ScratchDir dir;
+  // An unclosed quote swallowed every later row into one field.
+  const std::string unclosed = write(dir, "unclosed.csv", "smiles,y\nCCO,1\n\"CC,2\nCCC,3\nCCCC,4\n");
+  try {
+    read_all(unclosed, layout("smiles", "", {"y"}));
+    FAIL() << "an unclosed quote was read";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("the quote opened on line 3 is never closed"), std::string::npos) << e.what();
+  }
+  // A row with a field too many or too few is that row's error; the others read.
+  const std::string ragged = write(dir, "ragged.csv", "smiles,y\nCCO,1\nCC,2,7\nCCC\nCCCC,4\n");
+  const auto records = read_all(ragged, layout("smiles", "", {"y"}));
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_TRUE(records[0].error.empty());
+  EXPECT_EQ(records[1].error, "has 3 fields where the header has 2");
+  EXPECT_EQ(records[2].error, "has 1 field where the header has 2");
+  EXPECT_TRUE(records[3].error.empty());
+  // A NUL byte: binary data, or UTF-16 text.
+  const std::string utf16 = write(dir, "utf16.csv", std::string("\xFF\xFEs\0m\0i\0l\0e\0s\0\n\0", 16));
+  EXPECT_THROW(read_all(utf16, layout("smiles", "", {})), DataError);
+  const std::string binary = write(dir, "binary.smi", std::string("CCO x\n\x7F" "ELF\0\x02\x01\n", 14));
+  EXPECT_THROW(read_all(binary, layout("smiles", "", {})), DataError);
+}
+
 TEST(MoleculeReader, FreeSolvSemicolonsCommentsAndNamedColumns) {
   ScratchDir dir;
   const std::string path = write(dir, "freesolv.txt",
@@ -153,6 +179,17 @@ TEST(MoleculeReader, SdfPropertiesNamesAndMissingValues) {
   ASSERT_EQ(with_junk.size(), 3u);
   EXPECT_EQ(with_junk[2].line, 3);
   EXPECT_FALSE(with_junk[2].error.empty());
+  // Without the `$$$$` between them RDKit read the first molecule of a record and dropped the next.
+  std::string run_together(kSdf);
+  run_together.erase(run_together.find("$$$$\n"), 5);
+  try {
+    read_all(write(dir, "joined.sdf", run_together), layout("smiles", "", {"ACTIVITY"}));
+    FAIL() << "two molecules in one record were read as one";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("record 1 holds two molecules"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_all(write(dir, "nul.sdf", std::string(kSdf) + std::string("x\0y\n$$$$\n", 9)), layout("smiles", "", {"ACTIVITY"})),
+               DataError);
 }
 
 // smiles (variable-length strings), name (fixed-length strings), y (doubles, one NaN).
