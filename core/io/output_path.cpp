@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <filesystem>
 
@@ -36,6 +37,19 @@ void check_replaceable(const std::string& path) {
   if (name.size() + kTemporarySuffix > NAME_MAX)
     throw InputError(path, "file name is too long (" + std::to_string(name.size()) + " bytes; at most " +
                                std::to_string(NAME_MAX - kTemporarySuffix) + ")");
+}
+
+void check_outside_input_folders(const std::string& path, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(path, ec);
+  if (ec) return;
+  for (const std::string& input : inputs) {
+    if (input.empty() || !fs::is_directory(input, ec)) continue;
+    const fs::path folder = fs::canonical(input, ec);
+    if (ec) continue;
+    if (std::mismatch(folder.begin(), folder.end(), out.begin(), out.end()).first == folder.end())
+      throw InputError(path, "is inside the input folder " + input + "; it would be read as an input by the next run");
+  }
 }
 
 void check_output_path(const std::string& path, const std::string& flag, const std::vector<std::string>& inputs) {

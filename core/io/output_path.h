@@ -22,5 +22,8 @@ void check_output_folder(const std::string& dir, const std::string& flag, const 
 // The part of the check that write_atomically repeats at the moment of writing: the path is a
 // regular file or absent, and its name leaves room for the temporary suffix.
 void check_replaceable(const std::string& path);
+// InputError when `path` is, or lies inside, one of the `inputs` that is a folder: an output written
+// among a folder's inputs would be read as one of them by the next run.
+void check_outside_input_folders(const std::string& path, const std::vector<std::string>& inputs);
 
 }  // namespace tessera::io

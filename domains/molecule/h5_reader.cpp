@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -60,7 +61,14 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path, const
   H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   std::vector<char> buffer(n * size + 1, '\0');
   if (H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0) throw DataError(path, unreadable);
-  for (hsize_t i = 0; i < n; ++i) out.emplace_back(buffer.data() + i * size, strnlen(buffer.data() + i * size, size));
+  // Only the padding at the end is dropped: a NUL inside a string stays in it, so that "C\0C" is
+  // an invalid SMILES rather than methane.
+  for (hsize_t i = 0; i < n; ++i) {
+    const char* s = buffer.data() + i * size;
+    size_t length = size;
+    while (length > 0 && s[length - 1] == '\0') --length;
+    out.emplace_back(s, length);
+  }
   return out;
 }
 
@@ -97,6 +105,7 @@ class H5Reader : public MoleculeReader {
       ids_ = read_strings(file.get(), path, layout.id_column, "id");
     if (require_targets)
       for (const std::string& t : layout.targets) targets_.push_back(read_numbers(file.get(), path, target_dataset(file.get(), t)));
+    target_names_ = layout.targets;
     for (size_t t = 0; t < targets_.size(); ++t)
       if (targets_[t].size() != n) throw DataError(path, "target dataset '" + layout.targets[t] + "' has " +
                                                          std::to_string(targets_[t].size()) + " values for " +
@@ -113,8 +122,15 @@ class H5Reader : public MoleculeReader {
     r.smiles = smiles_[next_];
     r.error.clear();
     r.targets.clear();
-    for (const std::vector<double>& t : targets_)
-      r.targets.push_back(std::isfinite(t[next_]) ? t[next_] : std::numeric_limits<double>::quiet_NaN());
+    for (size_t k = 0; k < targets_.size(); ++k) {
+      const double value = targets_[k][next_];
+      r.targets.push_back(std::isfinite(value) ? value : std::numeric_limits<double>::quiet_NaN());
+      if (std::isfinite(value) && std::fabs(value) > std::numeric_limits<float>::max() && r.error.empty()) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", value);
+        r.error = "target '" + target_names_[k] + "' is " + text + ", beyond +-3.4e38";
+      }
+    }
     ++next_;
     return true;
   }
@@ -122,6 +138,7 @@ class H5Reader : public MoleculeReader {
  private:
   std::vector<std::string> smiles_, ids_;
   std::vector<std::vector<double>> targets_;
+  std::vector<std::string> target_names_;
   size_t next_ = 0;
 };
 

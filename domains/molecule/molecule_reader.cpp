@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -53,7 +54,8 @@ bool read_line(std::istream& in, std::string& line, const std::string& path, int
   for (int c = buf->sbumpc();; c = buf->sbumpc()) {
     if (c == std::char_traits<char>::eof()) {
       in.setstate(std::ios::eofbit);
-      return !line.empty();
+      if (line.empty()) return false;
+      break;  // a last line without a newline is still cleaned as any other
     }
     if (c == '\n') break;
     // A NUL byte never occurs in text: this is a binary file (or UTF-16 text, which RDKit cannot
@@ -85,13 +87,17 @@ class CsvLines {
       if (t.empty() || t[0] == '#') continue;
       first_line = line_;
       row = line;
-      while (std::count(row.begin(), row.end(), '"') % 2 == 1 && read_line(in_, line, path_, line_ + 1)) {
+      // Quote parity is kept line by line: recounting the whole row made a long quoted field
+      // quadratic (minutes for a megabyte).
+      bool open = std::count(row.begin(), row.end(), '"') % 2 == 1;
+      while (open && read_line(in_, line, path_, line_ + 1)) {
         ++line_;
         row += "\n" + line;
+        open = open != (std::count(line.begin(), line.end(), '"') % 2 == 1);
         if (row.size() > kMaxLine)
           throw DataError(path_, "the quoted field from line " + std::to_string(first_line) + " runs past 1 MiB");
       }
-      if (std::count(row.begin(), row.end(), '"') % 2 == 1)
+      if (open)
         throw DataError(path_, "the quote opened on line " + std::to_string(first_line) + " is never closed");
       return true;
     }
@@ -194,7 +200,7 @@ class CsvReader : public MoleculeReader {
     for (size_t t = 0; t < targets_; ++t) {
       const std::string text = field(target_columns_[t]);
       if (!parse_target(text, r.targets[t]) && r.error.empty())
-        r.error = "target '" + names_[t] + "' is '" + text + "', not a number";
+        r.error = "target '" + names_[t] + "' is '" + text + "', not a number (or beyond +-3.4e38)";
     }
     return true;
   }
@@ -253,7 +259,8 @@ bool parse_target(const std::string& text, double& value) {
   }
   char* end = nullptr;
   value = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size() || !std::isfinite(value)) {
+  // The model holds targets as 32-bit floats; 1e200 passed here and made the first loss infinite.
+  if (end != t.c_str() + t.size() || !std::isfinite(value) || std::fabs(value) > std::numeric_limits<float>::max()) {
     value = std::numeric_limits<double>::quiet_NaN();
     return false;
   }
@@ -271,6 +278,11 @@ std::string resolve_format(const std::string& path, const std::string& format) {
 }
 
 std::unique_ptr<MoleculeReader> open_molecules(const std::string& path, const TableLayout& layout, bool require_targets) {
+  // A pipe without a writer would block the run forever, and a device streams without end.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw InputError(path, "is not a regular file: a folder, device or pipe cannot be read as molecules");
   const std::string format = resolve_format(path, layout.format);
   if (format == "sdf") return open_sdf(path, layout, require_targets);
   if (format == "h5") return open_h5(path, layout, require_targets);

@@ -47,7 +47,8 @@ std::unique_ptr<MoleculeReader> open_molecules(const std::string& path, const Ta
 std::unique_ptr<MoleculeReader> open_sdf(const std::string& path, const TableLayout& layout, bool require_targets);
 std::unique_ptr<MoleculeReader> open_h5(const std::string& path, const TableLayout& layout, bool require_targets);
 
-// A target value as written: a number, or missing (empty, NA, NaN, None, -). False: neither.
+// A target value as written: a number a 32-bit float holds, or missing (empty, NA, NaN, None, -).
+// False: neither.
 bool parse_target(const std::string& text, double& value);
 
 }  // namespace tessera::molecule

@@ -77,6 +77,7 @@ class SdfReader : public MoleculeReader {
     const size_t end = record.find("\nM  END");
     if (end != std::string::npos && record.find("\nM  END", end + 1) != std::string::npos)
       throw DataError(path_, "record " + std::to_string(record_ + 1) + " holds two molecules ('M  END' twice): a '$$$$' line is missing");
+    if (record_ == 0 && record.rfind("\xEF\xBB\xBF", 0) == 0) record.erase(0, 3);  // a UTF-8 byte-order mark
     if (!ended && blank(record)) return finish();
     r.line = ++record_;
     r.id = std::to_string(record_);
@@ -94,7 +95,7 @@ class SdfReader : public MoleculeReader {
       seen_.resize(r.targets.size());
       seen_[t] = true;
       if (!parse_target(it->second, r.targets[t]) && r.error.empty())
-        r.error = "property '" + layout_.targets[t] + "' is '" + it->second + "', not a number";
+        r.error = "property '" + layout_.targets[t] + "' is '" + it->second + "', not a number (or beyond +-3.4e38)";
     }
     std::unique_ptr<RDKit::ROMol> mol;
     try {

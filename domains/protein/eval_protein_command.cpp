@@ -38,7 +38,10 @@ domains::CommandResult evaluate(const EvalFlags& f) {
   if (f.predictions.empty() || f.references.empty())
     throw InputError(f.predictions.empty() ? "--predictions" : "--references",
                      "is required (or score a model: --checkpoint with --input)");
-  if (!f.json.empty()) io::check_output_path(f.json, "--json", {f.predictions, f.references});
+  if (!f.json.empty()) {
+    io::check_output_path(f.json, "--json", {f.predictions, f.references});
+    io::check_outside_input_folders(f.json, {f.predictions, f.references});
+  }
   std::error_code ec;
   const bool by_stem =
       std::filesystem::is_directory(f.predictions, ec) || std::filesystem::is_directory(f.references, ec);

@@ -126,7 +126,10 @@ domains::CommandResult evaluate_model(const ModelEvalFlags& f, const std::string
   if (f.inputs.empty()) throw InputError("--input", "is required with --checkpoint");
   std::vector<std::string> inputs = f.inputs;
   inputs.push_back(f.checkpoint);
-  if (!json.empty()) io::check_output_path(json, "--json", inputs);
+  if (!json.empty()) {
+    io::check_output_path(json, "--json", inputs);
+    io::check_outside_input_folders(json, inputs);
+  }
   const LoadedProteinModel m = load_protein_model(f.checkpoint, Device::cpu());
   std::set<std::string> wanted;
   if (!f.split.empty() && m.split.contains(f.split))

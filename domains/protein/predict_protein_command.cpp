@@ -81,9 +81,18 @@ class StagedOutput {
   bool existed_;
 };
 
-domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& run) {
+// "out/" names the folder "out": kept, the slash made a new folder's parent "out" itself.
+std::string without_trailing_slashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+domains::CommandResult predict(const PredictFlags& flags, const domains::ModelRun& run) {
+  PredictFlags f = flags;
+  f.output_dir = without_trailing_slashes(f.output_dir);
   const std::vector<std::string> inputs = {f.input, run.checkpoint};
   io::check_output_folder(f.output_dir, "--output-dir", inputs);
+  io::check_outside_input_folders(f.output_dir, {f.input});
   const LoadedProteinModel m = load_protein_model(run.checkpoint, run.device);
   const PredictionInputs in = read_prediction_inputs(f.input);
   report_skipped(in.skipped);
@@ -96,7 +105,10 @@ domains::CommandResult predict(const PredictFlags& f, const domains::ModelRun& r
     names.push_back(name);
     for (const char* ext : {".pdb", ".h5"}) {
       files.push_back(name + ext);
-      if (fs::exists(f.output_dir)) io::check_output_path((fs::path(f.output_dir) / files.back()).string(), "--output-dir", inputs);
+      const std::string path = (fs::path(f.output_dir) / files.back()).string();
+      // In a new folder only the name can be wrong; it must be before any chain is predicted.
+      if (fs::exists(f.output_dir)) io::check_output_path(path, "--output-dir", inputs);
+      else io::check_replaceable(path);
     }
   }
 

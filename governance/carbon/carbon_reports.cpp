@@ -1,5 +1,7 @@
 #include "governance/carbon/carbon_reports.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -80,6 +82,17 @@ void write_carbon_reports(const std::string& dir, const std::vector<CarbonRun>& 
 }
 
 void check_carbon_reports(const std::string& dir) {
+  // Checked before the run, so that a report folder that cannot be made fails before the run's
+  // own outputs are written, not after them.
+  std::error_code ec;
+  fs::path existing = fs::absolute(dir, ec);
+  while (!existing.empty() && !fs::exists(existing, ec) && existing.has_parent_path() && existing != existing.parent_path())
+    existing = existing.parent_path();
+  if (!fs::is_directory(existing, ec))
+    throw InputError(dir, existing == fs::absolute(dir, ec) ? "is not a folder; the run's reports (carbon.json ...) are written into it"
+                                                           : "cannot create the report folder: " + existing.string() + " is not a folder");
+  if (::access(existing.c_str(), W_OK) != 0)
+    throw InputError(dir, "cannot write the run's reports: " + existing.string() + " is not writable");
   const fs::path json = fs::path(dir) / "carbon.json";
   if (fs::exists(json)) read_carbon_json(json.string());
   for (const char* name : {"carbon.json", "carbon.md", "carbon.html", "emissions.csv"})

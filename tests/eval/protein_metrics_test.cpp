@@ -121,6 +121,19 @@ TEST(SuperpositionScores, GdtCountsEachThresholdInclusively) {
   EXPECT_LE(s.gdt_ts, 1.0);
 }
 
+// Every other residue 1e12 A away (a hostile mmCIF): TMscore's cut widened 0.5 A a step until it
+// held three pairs, which never ended. The score is the ten residues left in place.
+TEST(SuperpositionScores, AFarAwayHalfEndsAndScoresTheRest) {
+  std::vector<Vec3> reference, model;
+  for (size_t i = 0; i < 20; ++i) {
+    reference.push_back({3.8 * static_cast<double>(i), 0, 0});
+    model.push_back(i % 2 ? Vec3{1e12 * static_cast<double>(i + 1), 0, 0} : reference.back());
+  }
+  const SuperpositionScores s = superposition_scores(model, reference, 20);
+  EXPECT_NEAR(s.tm_score, 0.5, 1e-9);
+  EXPECT_NEAR(s.gdt_ts, 0.5, 1e-12);
+}
+
 TEST(SuperpositionScores, NoCommonResidueScoresZero) {
   const SuperpositionScores s = superposition_scores({}, {}, 50);
   EXPECT_EQ(s.tm_score, 0.0);

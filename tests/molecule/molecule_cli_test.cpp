@@ -2,6 +2,7 @@
 // and the bad-input table (one line, exit 2, no output file).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -350,7 +351,20 @@ TEST_F(MoleculeCli, BadPredictInputAndOutputsAreOneLineWithoutOutput) {
   EXPECT_TRUE(one_line_error(run_tessera(predict + "/dev/zero --output " + out), 2, "/dev/zero"));
   const std::string zero = dir_ + "/zero.csv";  // a device behind a table's name
   std::filesystem::create_symlink("/dev/zero", zero);
-  EXPECT_TRUE(one_line_error(run_tessera(predict + zero + " --output " + out), 2, "line 1 holds a NUL byte"));
+  EXPECT_TRUE(one_line_error(run_tessera(predict + zero + " --output " + out), 2, "zero.csv: is not a regular file"));
+  // A --run-dir that cannot be a folder failed only after the predictions were written.
+  EXPECT_TRUE(one_line_error(run_tessera("predict molecule --checkpoint " + checkpoint_ + " --input " + input_ + " --output " + out +
+                                         " --run-dir " + input_ + "/reports"),
+                             2, "cannot create the report folder: " + input_ + " is not a folder"));
+  EXPECT_TRUE(one_line_error(run_tessera("predict molecule --checkpoint " + checkpoint_ + " --input " + input_ + " --output " + out +
+                                         " --run-dir /dev/null"),
+                             2, "/dev/null: is not a folder"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const std::string fifo = dir_ + "/pipe.csv";  // without a writer, reading it blocked forever
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_TRUE(one_line_error(run_tessera(predict + fifo + " --output " + out), 2, "pipe.csv: is not a regular file"));
+  EXPECT_TRUE(one_line_error(run_tessera("eval molecule --no-carbon --checkpoint " + checkpoint_ + " --input " + fifo), 2,
+                             "pipe.csv: is not a regular file"));
   const std::string binary = dir_ + "/binary.smi";
   write(binary, std::string(3 << 20, '\x01'));
   EXPECT_TRUE(one_line_error(run_tessera(predict + binary + " --output " + out), 2, "line 1 is longer than 1 MiB"));

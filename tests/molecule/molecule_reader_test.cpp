@@ -76,6 +76,11 @@ TEST(MoleculeReader, CsvUnclosedQuoteRaggedRowsAndNulBytesAreNamed) {
   EXPECT_EQ(records[1].error, "has 3 fields where the header has 2");
   EXPECT_EQ(records[2].error, "has 1 field where the header has 2");
   EXPECT_TRUE(records[3].error.empty());
+  // A value no 32-bit float holds made the first training loss infinite.
+  const auto huge = read_all(write(dir, "huge.csv", "smiles,y\nCCO,1e200\nCC,-3e38\n"), layout("smiles", "", {"y"}));
+  ASSERT_EQ(huge.size(), 2u);
+  EXPECT_EQ(huge[0].error, "target 'y' is '1e200', not a number (or beyond +-3.4e38)");
+  EXPECT_TRUE(huge[1].error.empty());
   // A NUL byte: binary data, or UTF-16 text.
   const std::string utf16 = write(dir, "utf16.csv", std::string("\xFF\xFEs\0m\0i\0l\0e\0s\0\n\0", 16));
   EXPECT_THROW(read_all(utf16, layout("smiles", "", {})), DataError);
@@ -192,6 +197,19 @@ TEST(MoleculeReader, SdfPropertiesNamesAndMissingValues) {
                DataError);
 }
 
+// A byte-order mark on a file without a final newline was kept: its only line ends at the end of
+// the file, which skipped the cleaning every other line gets.
+TEST(MoleculeReader, AByteOrderMarkGoesAlsoWithoutAFinalNewline) {
+  ScratchDir dir;
+  const auto smi = read_all(write(dir, "b.smi", "\xEF\xBB\xBF" "CCO ethanol\r"), layout("smiles", "", {}));
+  ASSERT_EQ(smi.size(), 1u);
+  EXPECT_EQ(smi[0].smiles, "CCO");
+  EXPECT_EQ(smi[0].id, "ethanol");
+  const auto sdf = read_all(write(dir, "b.sdf", "\xEF\xBB\xBF" + std::string(kSdf)), layout("smiles", "", {"ACTIVITY"}));
+  ASSERT_EQ(sdf.size(), 2u);
+  EXPECT_EQ(sdf[0].id, "ethanol");
+}
+
 // smiles (variable-length strings), name (fixed-length strings), y (doubles, one NaN).
 void write_h5(const std::string& path, const std::vector<const char*>& smiles, hsize_t target_length) {
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -239,6 +257,30 @@ TEST(MoleculeReader, Hdf5SmilesIdsAndTargetsWithNaNMissing) {
   write_h5(short_targets, {"CCO", "CC", "CCC"}, 2);
   EXPECT_THROW(read_all(short_targets, layout("smiles", "", {"y"})), DataError);
   EXPECT_THROW(read_all(write(dir, "fake.h5", "not hdf5"), layout("smiles", "", {"y"})), DataError);
+}
+
+// Null-padded fixed-length strings (h5py's) are cut at their padding only: "C\0C" was read as "C",
+// methane, before.
+TEST(MoleculeReader, Hdf5FixedLengthSmilesKeepAnInnerNul) {
+  ScratchDir dir;
+  const std::string path = (dir / "fixed.h5").string();
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t n = 2;
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t fixed = H5Tcopy(H5T_C_S1);
+  H5Tset_size(fixed, 4);
+  H5Tset_strpad(fixed, H5T_STR_NULLPAD);  // as h5py writes numpy's 'S' strings
+  const char smiles[8] = {'C', '\0', 'C', '\0', 'C', 'C', '\0', '\0'};
+  const hid_t d = H5Dcreate2(file, "smiles", fixed, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, fixed, H5S_ALL, H5S_ALL, H5P_DEFAULT, smiles);
+  H5Dclose(d);
+  H5Tclose(fixed);
+  H5Sclose(space);
+  H5Fclose(file);
+  const MoleculeSet set = load_molecule_set(path, layout("smiles", "", {}), {}, true);
+  EXPECT_EQ(set.skipped, 1);
+  ASSERT_EQ(set.examples.size(), 1u);
+  EXPECT_EQ(set.examples[0].smiles, "CC");
 }
 
 // Atoms are counted from the string before RDKit parses it (parsing a long chain takes time cubic

@@ -227,6 +227,12 @@ TEST_F(ProteinModelCli, EvaluatesSeveralInputsTogether) {
                                       " " + (scratch_ / "b").string() + " --json " + inside);
   EXPECT_TRUE(one_line_error(onto_input, 2, kTrainingFiles.front()));
   EXPECT_EQ(slurp(inside), before);
+  // A new file in an input folder too: the next run would read it as a structure and skip it.
+  const std::string new_inside = (scratch_ / "b" / "scores.json").string();
+  EXPECT_TRUE(one_line_error(run_tessera("eval protein --checkpoint " + checkpoint() + " --input " + (scratch_ / "a").string() +
+                                         " " + (scratch_ / "b").string() + " --json " + new_inside),
+                             2, "is inside the input folder"));
+  EXPECT_FALSE(fs::exists(new_inside));
 }
 
 TEST_F(ProteinModelCli, BadPredictionInputIsOneLineAndNoOutput) {
@@ -277,6 +283,23 @@ TEST_F(ProteinModelCli, OutputFolderRules) {
   EXPECT_TRUE(one_line_error(predict("/dev/null"), 2, "/dev/null"));
   EXPECT_TRUE(one_line_error(predict((scratch_ / "no" / "such").string()), 2, "does not exist"));
   EXPECT_TRUE(one_line_error(predict(""), 2, "--output-dir"));
+  // A trailing slash names the same new folder (it was refused: "folder 'new' does not exist").
+  ASSERT_EQ(predict((scratch_ / "slashed").string() + "/").exit_code, 0);
+  EXPECT_FALSE(fs::is_empty(scratch_ / "slashed"));
+  // Predictions among the input structures would be read as inputs by the next run.
+  fs::create_directories(scratch_ / "structures-in");
+  fs::copy_file(input, scratch_ / "structures-in" / "1D4V2.pdb.gz");
+  EXPECT_TRUE(one_line_error(run_tessera("predict protein --checkpoint " + checkpoint() + " --input " +
+                                         (scratch_ / "structures-in").string() + " --output-dir " +
+                                         (scratch_ / "structures-in").string() + " --no-carbon"),
+                             2, "is inside the input folder"));
+  // A record name too long for a file fails before any chain is predicted, also in a new folder.
+  const std::string fasta = (scratch_ / "long-name.fasta").string();
+  write_text(fasta, ">" + std::string(300, 'n') + "\nACDEFGHIKLMNPQRST\n");
+  EXPECT_TRUE(one_line_error(run_tessera("predict protein --checkpoint " + checkpoint() + " --input " + fasta + " --output-dir " +
+                                         (scratch_ / "new-for-long").string() + " --no-carbon"),
+                             2, "file name is too long"));
+  EXPECT_FALSE(fs::exists(scratch_ / "new-for-long"));
   // an existing folder is written into, earlier outputs replaced; an input is never replaced:
   // record "x" of x.h5 would become x.h5
   const std::string out = (scratch_ / "out").string();
