@@ -41,7 +41,7 @@ nlohmann::ordered_json score_targets(const Examples& test, const Predictions& pr
       j = {{"roc_auc", eval::number_or_null(s.roc_auc)}, {"pr_auc", eval::number_or_null(s.pr_auc)}};
     } else {
       const eval::RegressionScores s = eval::regression_scores(truth, guess);
-      j = {{"rmse", s.rmse}, {"mae", s.mae}, {"r2", s.r2}, {"spearman", s.spearman}};
+      j = {{"rmse", s.rmse}, {"mae", s.mae}, {"r2", eval::number_or_null(s.r2)}, {"spearman", eval::number_or_null(s.spearman)}};
     }
   }
   return per_target;

@@ -25,7 +25,7 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
     saa += (a[i] - ma) * (a[i] - ma);
     sbb += (b[i] - mb) * (b[i] - mb);
   }
-  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
@@ -61,7 +61,7 @@ RegressionScores regression_scores(const std::vector<double>& truth, const std::
   }
   s.rmse = std::sqrt(squares / n);
   s.mae = absolute / n;
-  s.r2 = total > 0 ? 1.0 - squares / total : 0.0;
+  s.r2 = total > 0 ? 1.0 - squares / total : std::numeric_limits<double>::quiet_NaN();
   s.spearman = spearman(truth, predicted);
   return s;
 }

@@ -5,6 +5,8 @@
 
 namespace tessera::eval {
 
+// r2 is NaN (undefined) when the truth is constant, spearman when either side is: a constant
+// predictor (the mean baseline) has no ranking to correlate.
 struct RegressionScores {
   double rmse = 0, mae = 0, r2 = 0, spearman = 0;
 };
@@ -12,7 +14,7 @@ RegressionScores regression_scores(const std::vector<double>& truth, const std::
 
 // Ranks 1..n, tied values sharing the mean of their ranks.
 std::vector<double> average_ranks(const std::vector<double>& values);
-// Pearson correlation of the average ranks; 0 when either side is constant.
+// Pearson correlation of the average ranks; NaN (undefined) when either side is constant.
 double spearman(const std::vector<double>& a, const std::vector<double>& b);
 
 // Area under the ROC curve (the Mann-Whitney statistic: a tied positive-negative pair counts one

@@ -22,7 +22,9 @@ TEST(PropertyMetrics, SpearmanWithTiesUsesAverageRanks) {
   EXPECT_EQ(average_ranks({1, 2, 2, 3}), (std::vector<double>{1, 2.5, 2.5, 4}));
   // Ranks (1, 2.5, 2.5, 4) against (1, 3, 2, 4): 4.5 / sqrt(4.5 * 5).
   EXPECT_NEAR(spearman({1, 2, 2, 3}, {1, 3, 2, 4}), 3.0 / std::sqrt(10.0), 1e-12);
-  EXPECT_EQ(spearman({1, 1, 1}, {1, 2, 3}), 0.0);
+  // A constant side has no ranking: undefined, not a correlation of 0 that would enter means.
+  EXPECT_TRUE(std::isnan(spearman({1, 1, 1}, {1, 2, 3})));
+  EXPECT_TRUE(std::isnan(regression_scores({2, 2}, {1, 3}).r2));
 }
 
 TEST(PropertyMetrics, RocAucCountsTiedPairsAsHalf) {
