@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "core/util/error.h"
 
@@ -56,17 +57,26 @@ class Search {
       trial.tm_sum += 1.0 / (1.0 + (d[k] / d0_) * (d[k] / d0_));
       for (int t = 0; t < 5; ++t) trial.gdt[t] += d[k] <= kGdtCuts[t];
     }
-    if (d.size() > 3) {
+    auto collect = [&](double within) {
+      trial.within_cut.clear();
+      for (size_t k = 0; k < d.size(); ++k)
+        if (d[k] < within) trial.within_cut.push_back(k);
+    };
+    collect(cut);
+    if (trial.within_cut.size() < 3 && d.size() > 3) {
       // The steps of 0.5 A jump straight to the first cut above the third-closest pair: stepping
       // took minutes when a coordinate sat 1e7 A away, and never ended at 1e12.
       std::vector<double> closest(d);
       for (double& x : closest) x = std::isnan(x) ? std::numeric_limits<double>::infinity() : x;
       std::nth_element(closest.begin(), closest.begin() + 2, closest.end());
       const double third = closest[2];
-      if (third >= cut) cut = std::isfinite(third) ? cut + 0.5 * (std::floor((third - cut) / 0.5) + 1.0) : third;
+      if (std::isfinite(third)) {
+        collect(cut + 0.5 * (std::floor((third - cut) / 0.5) + 1.0));
+      } else {  // fewer than three finite distances: every pair seeds
+        trial.within_cut.resize(d.size());
+        std::iota(trial.within_cut.begin(), trial.within_cut.end(), size_t{0});
+      }
     }
-    for (size_t k = 0; k < d.size(); ++k)
-      if (std::isinf(cut) || d[k] < cut) trial.within_cut.push_back(k);
     return trial;
   }
 
